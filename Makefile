@@ -1,0 +1,38 @@
+# make run   — install what is missing, build, start ebb with the sample app
+# make test  — install, build, run every test (unit + end-to-end), then the sanitizer build
+BUILD ?= build
+JOBS ?= 2
+DATA_DIR ?= $(HOME)/.local/share/ebb
+
+.PHONY: deps build run test unit e2e asan clean
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	$(BUILD)/bin/ebb serve --data-dir $(DATA_DIR) -f samples/helloworld/service.yaml
+
+# E2E tests need the real kubectl, which the test installs from Debian if it is missing.
+test: build
+	@scripts/test-deps.sh
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@$(MAKE) --no-print-directory asan
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
+
+e2e: build
+	cd $(BUILD) && ctest --output-on-failure -L e2e
+
+# ASan + UBSan build of the unit tests.
+asan: deps
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEBB_SANITIZE=ON >/dev/null
+	@cmake --build build-asan -j$(JOBS)
+	cd build-asan && ctest --output-on-failure -L unit -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,106 @@
+// ebb's configuration: the `--config FILE` YAML whose top-level sections are named after
+// Knative's ConfigMaps without the "config-" prefix (autoscaler, defaults, domain, network,
+// observability, tracing, gc, deployment), with Knative's keys and defaults
+// (../shared/reference/knative-spec.md). Values are strings in Knative's ConfigMaps; here either
+// a YAML string or a scalar is accepted ("60s", 60s, "0.7", 70).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace ebb::config {
+
+using Seconds = std::chrono::seconds;
+
+struct Autoscaler {  // config-autoscaler
+  bool enable_scale_to_zero = true;
+  double container_concurrency_target_percentage = 70;  // percent, (0, 100]
+  double container_concurrency_target_default = 100;
+  double requests_per_second_target_default = 200;
+  double target_burst_capacity = 211;  // >= 0 or -1
+  Seconds stable_window{60};
+  double panic_window_percentage = 10;
+  double panic_threshold_percentage = 200;
+  double max_scale_up_rate = 1000;
+  double max_scale_down_rate = 2;
+  Seconds scale_to_zero_grace_period{30};
+  Seconds scale_to_zero_pod_retention_period{0};
+  Seconds scale_down_delay{0};
+  double activator_capacity = 100;
+  std::int64_t initial_scale = 1;
+  bool allow_zero_initial_scale = false;
+  std::int64_t min_scale = 0;
+  std::int64_t max_scale = 0;
+  std::int64_t max_scale_limit = 0;
+  std::string pod_autoscaler_class = "kpa.autoscaling.knative.dev";
+};
+
+struct Defaults {  // config-defaults
+  std::int64_t revision_timeout_seconds = 300;
+  std::int64_t max_revision_timeout_seconds = 600;
+  std::int64_t revision_response_start_timeout_seconds = 0;  // 0 = use revision timeout / off
+  std::int64_t revision_idle_timeout_seconds = 0;
+  std::int64_t container_concurrency = 0;
+  std::int64_t container_concurrency_max_limit = 1000;
+  bool allow_container_concurrency_zero = true;
+  std::string container_name_template = "user-container";
+};
+
+struct Domain {  // config-domain (single default domain; --domain sets it)
+  std::string domain = "example.com";
+};
+
+struct Network {  // config-network
+  std::string domain_template = "{{.Name}}.{{.Namespace}}.{{.Domain}}";
+  std::string tag_template = "{{.Tag}}-{{.Name}}";
+  std::string default_external_scheme = "http";
+};
+
+struct Gc {  // config-gc
+  std::int64_t min_non_active_revisions = 20;
+  std::int64_t max_non_active_revisions = 1000;  // -1 = unlimited
+  Seconds retain_since_create_time{48 * 3600};
+  Seconds retain_since_last_active_time{15 * 3600};
+};
+
+struct Deployment {  // config-deployment
+  Seconds progress_deadline{600};
+};
+
+struct Observability {  // config-observability
+  bool enable_request_log = false;
+  std::string request_log_template;
+  bool metrics_enabled = true;
+};
+
+struct Tracing {  // config-tracing (legacy keys)
+  std::string backend = "none";  // none | zipkin
+  std::string zipkin_endpoint;
+  double sample_rate = 0.1;
+  bool debug = false;
+};
+
+struct Config {
+  Autoscaler autoscaler;
+  Defaults defaults;
+  Domain domain;
+  Network network;
+  Gc gc;
+  Deployment deployment;
+  Observability observability;
+  Tracing tracing;
+};
+
+// Parses and validates a config file's text. Unknown sections or keys are kInvalid naming them
+// ("autoscaler.stable-windw: unknown key"), as are out-of-range values; missing keys keep the
+// defaults above.
+Result<Config> ParseConfig(std::string_view yaml_text);
+
+// Parses a Knative duration ("60s", "1m30s", "2h", "0") into whole seconds; false if malformed.
+bool ParseDuration(std::string_view text, Seconds* out);
+
+}  // namespace ebb::config
