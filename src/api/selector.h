@@ -13,7 +13,9 @@
 namespace ebb::api {
 
 // Label selector: "k=v", "k==v", "k!=v", "k in (a,b)", "k notin (a,b)", "k", "!k", joined by
-// commas (all must hold). Empty selects everything.
+// commas (all must hold), spaces allowed between tokens. Empty selects everything. Keys must be
+// qualified names and values valid label values, as Kubernetes checks them. As in Kubernetes,
+// "k!=v" and "k notin (...)" also match objects without the label.
 class LabelSelector {
  public:
   static Result<LabelSelector> Parse(std::string_view text);  // kBadRequest on syntax errors
@@ -23,6 +25,7 @@ class LabelSelector {
   bool empty() const { return reqs_.empty(); }
 
  private:
+  friend class LabelSelectorParser;
   enum class Op { kEq, kNotEq, kIn, kNotIn, kExists, kNotExists };
   struct Requirement {
     std::string key;
@@ -33,7 +36,9 @@ class LabelSelector {
 };
 
 // Field selector: "a.b=v", "a.b==v", "a.b!=v" joined by commas, in any order. Paths address the
-// object's JSON (metadata.name, metadata.namespace, involvedObject.uid, status.phase, ...).
+// object's JSON (metadata.name, metadata.namespace, involvedObject.uid, status.phase, ...); a
+// missing field reads as "", numbers and booleans as their JSON text. In values, "\,", "\=" and
+// "\\" escape a comma, an equals sign and a backslash (fields.EscapeValue).
 class FieldSelector {
  public:
   static Result<FieldSelector> Parse(std::string_view text);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -60,18 +61,20 @@ struct Network {  // config-network
   std::string default_external_scheme = "http";
 };
 
-struct Gc {  // config-gc
+struct Gc {  // config-gc; "disabled" in the file is stored as -1 (no limit / never)
   std::int64_t min_non_active_revisions = 20;
   std::int64_t max_non_active_revisions = 1000;  // -1 = unlimited
-  Seconds retain_since_create_time{48 * 3600};
-  Seconds retain_since_last_active_time{15 * 3600};
+  Seconds retain_since_create_time{48 * 3600};       // -1 = disabled
+  Seconds retain_since_last_active_time{15 * 3600};  // -1 = disabled
 };
 
 struct Deployment {  // config-deployment
   Seconds progress_deadline{600};
 };
 
-struct Observability {  // config-observability
+struct Observability {  // config-observability (logging.enable-request-log,
+                         // logging.request-log-template, metrics.backend-destination or
+                         // metrics-protocol: prometheus | none)
   bool enable_request_log = false;
   std::string request_log_template;
   bool metrics_enabled = true;
@@ -97,10 +100,38 @@ struct Config {
 
 // Parses and validates a config file's text. Unknown sections or keys are kInvalid naming them
 // ("autoscaler.stable-windw: unknown key"), as are out-of-range values; missing keys keep the
-// defaults above.
+// defaults above. Every problem is reported at once: Status::causes() holds one FieldError per
+// problem (field "section.key"), and the message joins them.
+//
+// Notes on ebb's reading of Knative's keys:
+// - Durations are Go durations ("60s", "1m30s", "1h", "0") and must be whole seconds everywhere
+//   (Knative demands it for stable-window and scale-down-delay; ebb keeps every timer at 1 s
+//   granularity, so "500ms" is refused rather than silently rounded).
+// - container-concurrency-target-percentage: values <= 1.0 are fractions (0.7 = 70 %), as in
+//   Knative; the struct always holds percent.
+// - domain: either {domain: example.com} or Knative's ConfigMap shape {example.com: ""}; only one
+//   default domain (empty selector) is supported; label-selector domains are refused.
+// - Keys starting with "_" (Knative's "_example") are ignored.
+// - domain-template / tag-template may only use {{.Name}}, {{.Namespace}}, {{.Domain}} / {{.Tag}}
+//   (see ExpandTemplate); the result for sample values must be a valid host name.
 Result<Config> ParseConfig(std::string_view yaml_text);
 
-// Parses a Knative duration ("60s", "1m30s", "2h", "0") into whole seconds; false if malformed.
+// Parses a Knative duration ("60s", "1m30s", "2h", "0", "-5s") into whole seconds; false if
+// malformed or not a whole number of seconds ("500ms").
 bool ParseDuration(std::string_view text, Seconds* out);
+
+// Go's time.ParseDuration: a signed sequence of decimal numbers, each with optional fraction and
+// a unit (ns, us, µs, ms, s, m, h), e.g. "1h30m", "1.5s", "-300ms"; "0" alone needs no unit.
+bool ParseGoDuration(std::string_view text, std::chrono::nanoseconds* out);
+
+// Go's Duration.String(): "0s", "6s", "1h0m0s", "1m30s", "500ms", "1.5s" (used in messages so
+// that they read like Knative's).
+std::string FormatGoDuration(std::chrono::nanoseconds d);
+
+// Expands a Knative name template made of literal text and {{.Field}} actions, e.g.
+// "{{.Name}}.{{.Namespace}}.{{.Domain}}" with {"Name": "hello", ...}. kInvalid for any other
+// action ({{index ...}}, pipelines) or for a field that `fields` does not define.
+Result<std::string> ExpandTemplate(std::string_view templ,
+                                   const std::map<std::string, std::string>& fields);
 
 }  // namespace ebb::config

@@ -92,6 +92,28 @@ class Registry {
   static std::string Key(api::Kind kind, std::string_view ns, std::string_view name);
 
  private:
+  struct Stored {
+    json object;  // with metadata.resourceVersion
+    store::Rev mod_rev;
+  };
+  Result<Stored> Load(api::Kind kind, std::string_view ns, std::string_view name);
+  // Writes obj over `current` (PUT and PATCH): keeps identity metadata and status, defaults,
+  // validates, bumps generation on a spec change; no write when nothing changed.
+  Result<json> Replace(api::Kind kind, std::string_view ns, Stored current, json obj,
+                       const WriteOptions& opts);
+  Result<json> Write(api::Kind kind, std::string_view ns, json obj, store::Rev expect,
+                     const WriteOptions& opts);
+  Status DeleteDependents(std::string_view ns, const std::string& owner_uid);
+  Status CheckValid(api::Kind kind, const json& obj, const json* old) const;
+
+  static Status NotFound(api::Kind kind, std::string_view name);
+  static Status WriteError(api::Kind kind, std::string_view name, const Status& st);
+  static Status CheckResourceVersion(api::Kind kind, std::string_view name, const json& obj,
+                                     const json& current);
+  static void StampUser(api::Kind kind, json& obj, const std::string& user, bool creating);
+  static Result<json> ParsePatchBody(PatchType type, std::string_view body);
+  static Result<json> ApplyPatch(PatchType type, const json& current, const json& patch);
+
   store::Store& store_;
   const config::Config& config_;
   const Clock& clock_;

@@ -1,0 +1,56 @@
+// One client connection of the API server (TLS over TCP, HTTP/1.1), shared by the request loop
+// (server.cc) and watch streams (watch_stream.cc). Private to the apiserver component: this is
+// the only header that pulls in asio and Beast.
+//
+// Everything here runs on the server's io_context thread.
+#pragma once
+
+#include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it.
+
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "apiserver/handlers.h"
+
+namespace ebb::apiserver {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+
+// Bound on writing one response (or one watch event) to a client that stopped reading.
+inline constexpr std::chrono::seconds kWriteTimeout{30};
+
+struct Connection {
+  Connection(asio::ip::tcp::socket socket, asio::ssl::context& tls)
+      : stream(std::move(socket), tls) {}
+
+  // Closes the socket: every pending operation on it completes with an error, which ends the
+  // coroutines using it. Idempotent.
+  void Close() {
+    closed = true;
+    beast::get_lowest_layer(stream).close();
+  }
+
+  asio::ssl::stream<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+  bool closed = false;
+};
+
+// Streams a watch (IsWatch(req)) on `conn` until timeoutSeconds pass, the client goes away or
+// the connection is closed; the connection is not reused afterwards.
+asio::awaitable<void> ServeWatch(std::shared_ptr<Connection> conn, Request req,
+                                 HandlerContext& ctx, std::chrono::milliseconds core_poll);
+
+// Writes a complete (non-streaming) response; `keep_alive` as negotiated for the request.
+asio::awaitable<error_code> WriteResponse(Connection& conn, Response res, bool keep_alive,
+                                          bool head_only);
+
+}  // namespace ebb::apiserver

@@ -1,0 +1,73 @@
+#include "gateway/http_head.h"
+
+#include <boost/beast/core/string.hpp>
+
+namespace ebb::gateway {
+namespace {
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
+                               boost::beast::string_view(b.data(), b.size()));
+}
+
+}  // namespace
+
+void CloseFieldLines(std::vector<HeadField>& fields, std::uint32_t head_size) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    fields[i].end = i + 1 < fields.size() ? fields[i + 1].begin : head_size - 2;
+  }
+}
+
+bool HasToken(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    if (EqualsNoCase(TrimOws(list.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void DropConnectionNamedFields(std::vector<HeadField>& fields, const char* base,
+                               std::string_view tokens) {
+  if (tokens.empty()) return;
+  for (HeadField& f : fields) {
+    if (!f.drop && HasToken(tokens, std::string_view(base + f.begin, f.name_size))) {
+      f.drop = true;
+    }
+  }
+}
+
+void GatherList::Add(const char* data, std::size_t size) {
+  if (size == 0) return;
+  total_ += size;
+  if (!buffers_.empty()) {
+    auto& last = buffers_.back();
+    if (static_cast<const char*>(last.data()) + last.size() == data) {
+      last = boost::asio::const_buffer(last.data(), last.size() + size);
+      return;
+    }
+  }
+  buffers_.emplace_back(data, size);
+}
+
+std::string GatherList::ToString() const {
+  std::string out;
+  out.reserve(total_);
+  for (const auto& b : buffers_) out.append(static_cast<const char*>(b.data()), b.size());
+  return out;
+}
+
+void AddKeptFields(const std::vector<HeadField>& fields, const char* base, GatherList& out) {
+  for (const HeadField& f : fields) {
+    if (!f.drop) out.Add(base + f.begin, f.end - f.begin);
+  }
+}
+
+}  // namespace ebb::gateway

@@ -1,0 +1,223 @@
+#include "runtime/spawn.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace ebb::runtime {
+namespace {
+
+constexpr std::size_t kStackSize = 64 * 1024;
+// Every descriptor the child dup2()s from is moved to >= 10 first, so that no dup2 onto 0..3
+// can clobber a source that is still to be used.
+constexpr int kFirstHighFd = 10;
+constexpr char kListenPidPrefix[] = "LISTEN_PID=";
+constexpr std::size_t kPidDigits = 20;
+
+// Dispositions that survive execve when ignored (SIG_IGN), or that the server is likely to
+// have handlers for. Resetting this fixed list costs a few syscalls in the child, where
+// querying all 64 would cost ~100 µs (runtime.md §1); handlers on other signals are reset by
+// execve itself, and signals stay blocked until just before it.
+constexpr int kResetSignals[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGPIPE, SIGALRM, SIGTERM,
+                                 SIGUSR1, SIGUSR2, SIGCHLD,  SIGTSTP, SIGTTIN, SIGTTOU,
+                                 SIGXFSZ, SIGXCPU, SIGWINCH, SIGURG,  SIGPROF, SIGVTALRM};
+
+enum Stage : int { kStageSetup = 1, kStageChdir = 2, kStageExec = 3 };
+
+struct ChildArgs {
+  const char* path;
+  char* const* argv;
+  char* const* envp;
+  const char* cwd;  // nullptr: stay
+  int in_fd, out_fd, err_fd, listen_fd, report_fd;
+  char* listen_pid;  // kPidDigits + 1 bytes inside the LISTEN_PID env entry, or nullptr
+  pid_t parent;
+};
+
+[[noreturn]] void ChildFail(const ChildArgs& a, int stage) {
+  int msg[2] = {stage, errno};
+  ssize_t n = ::write(a.report_fd, msg, sizeof msg);
+  (void)n;
+  ::_exit(127);
+}
+
+// Writes the decimal digits of `pid` and a terminating NUL into `out`.
+void WriteDigits(char* out, long pid) {
+  char tmp[kPidDigits];
+  int n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + pid % 10);
+    pid /= 10;
+  } while (pid > 0);
+  for (int i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+  out[n] = '\0';
+}
+
+void ChildSetup(const ChildArgs& a) {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig : kResetSignals) ::sigaction(sig, &dfl, nullptr);
+  if (::setsid() < 0 || ::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) ChildFail(a, kStageSetup);
+  if (::getppid() != a.parent) ::_exit(127);  // the server died before PDEATHSIG was armed
+  if (::dup2(a.in_fd, 0) < 0 || ::dup2(a.out_fd, 1) < 0 || ::dup2(a.err_fd, 2) < 0) {
+    ChildFail(a, kStageSetup);
+  }
+  if (a.listen_fd >= 0 && ::dup2(a.listen_fd, 3) < 0) ChildFail(a, kStageSetup);
+  // Descriptors the server opened without O_CLOEXEC must not leak into the app.
+  ::close_range(a.listen_fd >= 0 ? 4 : 3, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+int ChildMain(void* arg) {
+  const ChildArgs& a = *static_cast<const ChildArgs*>(arg);
+  ChildSetup(a);
+  if (a.cwd != nullptr && ::chdir(a.cwd) < 0) ChildFail(a, kStageChdir);
+  if (a.listen_pid != nullptr) WriteDigits(a.listen_pid, ::syscall(SYS_getpid));
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(a.path, a.argv, a.envp);
+  ChildFail(a, kStageExec);
+}
+
+// `fd` itself when it is already >= kFirstHighFd, else a close-on-exec duplicate kept alive
+// in `keep`.
+Result<int> HighFd(int fd, std::vector<UniqueFd>& keep) {
+  if (fd >= kFirstHighFd) return fd;
+  int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, kFirstHighFd);
+  if (dup < 0) return ErrnoStatus("fcntl(F_DUPFD_CLOEXEC)", errno);
+  keep.emplace_back(dup);
+  return dup;
+}
+
+// argv/envp arrays and the LISTEN_* entries, built before the clone.
+struct ExecBuffers {
+  std::vector<char*> argv;
+  std::vector<std::string> extra_env;
+  std::vector<char*> envp;
+  char* listen_pid = nullptr;
+
+  explicit ExecBuffers(const SpawnRequest& req) {
+    for (const std::string& a : req.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    if (req.listen_fd >= 0) {
+      extra_env = {"LISTEN_FDS=1", "LISTEN_FDNAMES=http",
+                   std::string(kListenPidPrefix) + std::string(kPidDigits, '\0')};
+    }
+    for (const std::string& e : req.env) {
+      bool listen_var = e.rfind("LISTEN_", 0) == 0;
+      if (!(req.listen_fd >= 0 && listen_var)) envp.push_back(const_cast<char*>(e.c_str()));
+    }
+    for (std::string& e : extra_env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    if (!extra_env.empty()) listen_pid = extra_env.back().data() + sizeof kListenPidPrefix - 1;
+  }
+};
+
+Status ChildStatus(const SpawnRequest& req, int stage, int err) {
+  if (stage == kStageExec) return ErrnoStatus("exec " + req.path, err);
+  if (stage == kStageChdir) return ErrnoStatus("workingDir " + req.cwd, err);
+  return Status(Code::kInternal, std::string("spawn setup: ") + std::strerror(err));
+}
+
+// The child has exec'd or exited by the time clone returns (CLONE_VFORK). A message on the
+// report pipe means it failed; reap it then.
+Result<SpawnedProcess> Collect(const SpawnRequest& req, pid_t pid, int pidfd, int report_fd) {
+  SpawnedProcess proc{pid, UniqueFd(pidfd), 0};
+  int msg[2];
+  ssize_t n;
+  do {
+    n = ::read(report_fd, msg, sizeof msg);
+  } while (n < 0 && errno == EINTR);
+  if (n == static_cast<ssize_t>(sizeof msg)) {
+    ::waitpid(pid, nullptr, 0);
+    return ChildStatus(req, msg[0], msg[1]);
+  }
+  if (auto ticks = ReadStartTicks(pid); ticks.ok()) proc.start_ticks = *ticks;
+  return proc;
+}
+
+}  // namespace
+
+ProcessSpawner::ProcessSpawner() {
+  stack_ = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  stack_top_ = stack_ == MAP_FAILED ? nullptr : static_cast<char*>(stack_) + kStackSize;
+}
+
+ProcessSpawner::~ProcessSpawner() {
+  if (stack_ != MAP_FAILED) ::munmap(stack_, kStackSize);
+}
+
+Result<SpawnedProcess> ProcessSpawner::Spawn(const SpawnRequest& req) {
+  if (stack_top_ == nullptr) return Status(Code::kInternal, "spawn: no child stack");
+  if (req.argv.empty()) return Status(Code::kInvalid, "spawn: empty argv");
+  ExecBuffers bufs(req);
+  std::vector<UniqueFd> keep;
+  UniqueFd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!devnull.valid()) return ErrnoStatus("open /dev/null", errno);
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
+  UniqueFd report_read(report[0]), report_write(report[1]);
+  Result<int> in = HighFd(devnull.get(), keep);
+  Result<int> out = HighFd(req.stdout_fd >= 0 ? req.stdout_fd : devnull.get(), keep);
+  Result<int> err = HighFd(req.stderr_fd >= 0 ? req.stderr_fd : devnull.get(), keep);
+  Result<int> lis = req.listen_fd >= 0 ? HighFd(req.listen_fd, keep) : Result<int>(-1);
+  Result<int> rep = HighFd(report_write.get(), keep);
+  for (const Result<int>* r : {&in, &out, &err, &lis, &rep}) {
+    if (!r->ok()) return r->status();
+  }
+  ChildArgs args{req.path.c_str(),
+                 bufs.argv.data(),
+                 bufs.envp.data(),
+                 req.cwd.empty() ? nullptr : req.cwd.c_str(),
+                 *in,
+                 *out,
+                 *err,
+                 *lis,
+                 *rep,
+                 bufs.listen_pid,
+                 ::getpid()};
+  // Blocked in the child until just before execve: no server handler may run on the shared
+  // memory in between.
+  sigset_t all, old;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  int pidfd = -1;
+  pid_t pid =
+      ::clone(ChildMain, stack_top_, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args, &pidfd);
+  int clone_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  report_write.reset();
+  keep.clear();  // closes the write end's high duplicate too, so read() sees EOF on success
+  if (pid < 0) return ErrnoStatus("clone", clone_errno);
+  return Collect(req, pid, pidfd, report_read.get());
+}
+
+Result<std::uint64_t> ReadStartTicks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return Status(Code::kNotFound, "no process " + std::to_string(pid));
+  // comm (field 2) may contain spaces and parentheses; fields after the last ')' are plain.
+  std::size_t close = line.rfind(')');
+  if (close == std::string::npos) return Status(Code::kInternal, "bad /proc stat line");
+  std::istringstream fields(line.substr(close + 1));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return Status(Code::kInternal, "short /proc stat line");
+}
+
+}  // namespace ebb::runtime

@@ -1,0 +1,147 @@
+#include "serve/server.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "api/codec.h"
+
+namespace ebb::serve {
+
+using nlohmann::json;
+
+class Server::Core : public apiserver::CoreSource {
+ public:
+  explicit Core(std::string gateway_ip) : gateway_ip_(std::move(gateway_ip)) {}
+  std::string GatewayIp() override { return gateway_ip_; }
+
+ private:
+  std::string gateway_ip_;
+};
+
+Server::Server(const Options& options, const config::Config& config, const Clock& clock)
+    : options_(options), config_(config), clock_(clock) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() {
+  auto store = store::OpenSqliteStore(options_.data_dir + "/ebb.db");
+  if (!store.ok()) return store.status();
+  store_ = std::move(*store);
+  registry_ = std::make_unique<registry::Registry>(*store_, config_, clock_);
+
+  health_ = std::make_unique<controller::LocalExecutableHealth>();
+  controller_ = std::make_unique<controller::Controller>(*registry_, config_, clock_, *health_);
+  EBB_RETURN_IF_ERROR(controller_->Start());
+
+  auto gateway = ParseListenAddress(options_.listen);
+  if (!gateway.ok()) return gateway.status();
+  core_ = std::make_unique<Core>(gateway->host);
+  apiserver::Options api_opts;
+  api_opts.listen = options_.api_listen;
+  api_opts.data_dir = options_.data_dir;
+  auto api = apiserver::ApiServer::Start(api_opts, *registry_, *core_, clock_);
+  if (!api.ok()) return api.status();
+  api_ = std::move(*api);
+
+  std::map<std::string, admin::Handler> routes;
+  routes["/healthz"] = [](const std::string&) { return admin::Response{200, "text/plain", "ok\n"}; };
+  routes["/readyz"] = [](const std::string&) { return admin::Response{200, "text/plain", "ok\n"}; };
+  auto admin = admin::AdminServer::Start(options_.admin_listen, std::move(routes));
+  if (!admin.ok()) return admin.status();
+  admin_ = std::move(*admin);
+  return WriteEndpoints();
+}
+
+Status Server::WriteEndpoints() const {
+  json endpoints = {{"gateway", options_.listen},
+                    {"api", api_->address()},
+                    {"admin", admin_->address()}};
+  // Write-then-rename so that a reader never sees a half-written file.
+  std::string path = options_.data_dir + "/endpoints.json";
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << endpoints.dump() << "\n";
+    if (!out.good()) return Status(Code::kUnavailable, "cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status(Code::kUnavailable, "cannot write " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status Server::ApplyFile(const std::string& path) {
+  std::vector<std::string> files;
+  if (std::filesystem::is_directory(path)) {
+    for (const auto& e : std::filesystem::directory_iterator(path)) {
+      auto ext = e.path().extension();
+      if (ext == ".yaml" || ext == ".yml" || ext == ".json") files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto docs = api::ParseManifests(text.str(), file);
+    if (!docs.ok()) return docs.status();
+    for (json& doc : *docs) EBB_RETURN_IF_ERROR(ApplyObject(file, std::move(doc)));
+  }
+  return Status::Ok();
+}
+
+Status Server::ApplyObject(const std::string& file, json obj) {
+  auto kind = api::KindFromName(obj.value("kind", ""));
+  if (!kind || obj.value("apiVersion", "") != api::kApiVersion) {
+    return Status(Code::kBadRequest, file + ": unknown kind " + obj.value("kind", "\"\"") +
+                                         " (ebb serves " + api::kApiVersion +
+                                         " Service, Configuration, Revision, Route)");
+  }
+  std::string ns = obj["metadata"].value("namespace", "default");
+  std::string name = obj["metadata"].value("name", "");
+  auto before = registry_->Get(*kind, ns, name);
+  bool created = false;
+  auto r = registry_->Patch(*kind, ns, name, registry::PatchType::kApply, obj.dump(),
+                            {.dry_run = false, .field_manager = "ebb", .user = "ebb"}, &created);
+  if (!r.ok()) return Status(r.status().code(), file + ": " + r.status().ToString());
+  std::string verb = created ? "created"
+                     : before.ok() && (*before)["metadata"]["resourceVersion"] ==
+                                          (*r)["metadata"]["resourceVersion"]
+                         ? "unchanged"
+                         : "configured";
+  std::cout << api::Info(*kind).singular << "." << api::kGroup << "/" << name << " " << verb
+            << std::endl;
+  if (*kind == api::Kind::kService) {
+    applied_hosts_.push_back(name + "." + ns + "." + config_.domain.domain);
+  }
+  return Status::Ok();
+}
+
+void Server::PrintWelcome(std::ostream& out) const {
+  out << "ebb: gateway http://" << options_.listen << "  api https://" << api_->address()
+      << "  admin http://" << admin_->address() << "\n";
+  out << "ebb: kubectl: export KUBECONFIG=" << options_.data_dir << "/kubeconfig\n";
+  for (const auto& host : applied_hosts_) {
+    out << "ebb: try: curl -H \"Host: " << host << "\" http://" << options_.listen << "/\n";
+  }
+  out << std::flush;
+}
+
+void Server::Stop() {
+  if (admin_) admin_->Stop();
+  if (api_) api_->Stop();
+  if (controller_) controller_->Stop();
+  api_.reset();
+  admin_.reset();
+  controller_.reset();
+  registry_.reset();
+  store_.reset();
+}
+
+}  // namespace ebb::serve
