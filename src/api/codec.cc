@@ -152,9 +152,18 @@ Result<std::vector<json>> ParseYamlStream(std::string_view text, std::string_vie
   return out;
 }
 
-bool LooksLikeJson(std::string_view text) {
+enum class Syntax { kJson, kMaybeJson, kYaml };
+
+// An object whose first key is quoted ({"kind": ...}) is JSON and gets JSON's error messages;
+// other text starting with '{' or '[' may be a YAML flow collection.
+Syntax GuessSyntax(std::string_view text) {
   size_t first = text.find_first_not_of(" \t\r\n");
-  return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+  if (first == std::string_view::npos || (text[first] != '{' && text[first] != '[')) {
+    return Syntax::kYaml;
+  }
+  size_t next = text.find_first_not_of(" \t\r\n", first + 1);
+  bool quoted_key = next != std::string_view::npos && (text[next] == '"' || text[next] == '}');
+  return text[first] == '{' && quoted_key ? Syntax::kJson : Syntax::kMaybeJson;
 }
 
 // nlohmann reports the byte offset (1-based) of the last character it read.
@@ -188,10 +197,11 @@ Result<json> ParseJsonFrom(std::string_view text, std::string_view source) {
 }  // namespace
 
 Result<std::vector<json>> ParseManifests(std::string_view text, std::string_view source) {
-  if (!LooksLikeJson(text)) return ParseYamlStream(text, source);
+  Syntax syntax = GuessSyntax(text);
+  if (syntax == Syntax::kYaml) return ParseYamlStream(text, source);
   Result<json> doc = ParseJsonFrom(text, source);
   if (!doc.ok()) {
-    // A YAML flow mapping ("{a: 1}") also starts with '{'.
+    if (syntax == Syntax::kJson) return doc.status();
     Result<std::vector<json>> yaml = ParseYamlStream(text, source);
     return yaml.ok() ? yaml : Result<std::vector<json>>(doc.status());
   }

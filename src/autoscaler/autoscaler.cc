@@ -44,6 +44,7 @@ void RevisionAutoscaler::Update(AutoscalerSpec spec) {
 }
 
 void RevisionAutoscaler::RecordValues(Time t, double concurrency, double rps) {
+  last_record_second_ = std::max(last_record_second_.value_or(SecondIndex(t)), SecondIndex(t));
   stable_concurrency_.Record(t, concurrency);
   panic_concurrency_.Record(t, concurrency);
   stable_rps_.Record(t, rps);
@@ -65,12 +66,14 @@ void RevisionAutoscaler::Record(Time t, const Sample& sample) {
 }
 
 // Seconds since the last tick that nobody recorded had no requests while instances were ready;
-// writing a zero at the last whole second makes the windows count them as such.
+// a zero at the last whole second makes the windows count them (the gaps before it) as such.
+// Only forward: a zero before the last record would move a fresh activity period's start back.
 void RevisionAutoscaler::FillSilence(Time now) {
   if (last_ready_ == 0) return;
-  Time last_second = now - kBucket;
-  if (last_second <= last_tick_) return;
-  RecordValues(last_second, 0, 0);
+  std::int64_t second = SecondIndex(now - kBucket);
+  if (second <= SecondIndex(last_tick_)) return;
+  if (last_record_second_ && *last_record_second_ >= second) return;
+  RecordValues(now - kBucket, 0, 0);
 }
 
 bool RevisionAutoscaler::HasData(Time now) const {

@@ -98,6 +98,7 @@ class RevisionAutoscaler {
   ScalerState scaler_;
   Decision last_;
   Time last_tick_;  // or creation
+  std::optional<std::int64_t> last_record_second_;  // newest second written to the windows
   std::int32_t last_ready_ = 0;
   bool last_reachable_ = true;
   bool bump_pending_ = false;  // a Poke's immediate stat not yet taken out of a Record

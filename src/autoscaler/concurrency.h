@@ -6,7 +6,8 @@
 //
 // Threading: one ConcurrencyRecorder per (revision, gateway worker thread).
 //   - Start/End are called only by the owning worker thread, on the request path. They never
-//     block or allocate: a handful of relaxed atomic stores framed by a sequence counter.
+//     block or allocate: a handful of atomic stores (plain moves on x86) framed by a sequence
+//     counter.
 //   - Collect is called by one collector thread (the one that feeds the Autoscaler every 1 s).
 //     It reads the owner's cumulative counters consistently (retrying while the owner is in the
 //     middle of an update, a window of a few instructions) and subtracts the previous reading,
@@ -21,7 +22,9 @@
 // requests in flight and A = Σ end − Σ start over all events so far (in ns, modulo 2^64),
 // ∫₀ᵀ inflight dt = A + n·T for any T not before the last event. The collector computes that at
 // each Collect and subtracts the value from its previous Collect; unsigned wrap-around keeps the
-// difference exact however long the process runs.
+// difference exact however long the process runs. An event stamped before `now` but published
+// after the collector's read (or the reverse) moves a little area between adjacent periods; a
+// period never reports less than zero, the next one absorbs the difference.
 #pragma once
 
 #include <atomic>
@@ -79,7 +82,7 @@ class ConcurrencyRecorder {
 
   // Collector thread only: the previous reading.
   Time last_time_;
-  std::uint64_t last_area_ = 0;  // ∫inflight dt at last_time_, ns, modulo 2^64
+  std::uint64_t last_area_ = 0;  // ∫inflight dt reported so far, ns, modulo 2^64
   std::uint64_t last_arrivals_ = 0;
 };
 

@@ -88,8 +88,8 @@ TEST_F(ConcurrencyRecorderTest, CollectingTwiceAtTheSameInstantGivesAnEmptySampl
 }
 
 TEST_F(ConcurrencyRecorderTest, StartStampedAfterTheCollectInstantIsNeverNegative) {
-  // The owner read its clock after the collector did: this period gets nothing of it and the
-  // next period gets the whole request.
+  // The owner read its clock after the collector did: this period gets nothing of it (not -10
+  // ms) and the next period gets exactly the whole request.
   rec_.Start(At(milliseconds(1010)));
   EXPECT_DOUBLE_EQ(rec_.Collect(At(milliseconds(1000))).average_concurrency, 0);
   rec_.End(At(milliseconds(1510)));
@@ -105,12 +105,14 @@ TEST(Sample, SumsRecordersOfTheSamePeriod) {
   EXPECT_EQ(a.period, Seconds(1));
 }
 
-// The owner thread records while the collector thread collects. Every collect instant is after
-// all events, so each period's share is exact and non-negative, and the shares add up to the
-// total busy time; a torn read (an in-flight count from one update with the offset of
-// another) would be off by about the clock's value since its epoch.
+// The owner thread records while the collector thread collects. A consistent reading of the
+// counters gives an integral within a few seconds' worth of the truth; a torn one (the in-flight
+// count of one update with the offset of another) would be off by about the clock's value since
+// its epoch, ~1.78e18 ns here. A reading may legitimately count a request as running until the
+// collect instant although it ended earlier in the owner's time; later periods absorb that, so
+// the shares add up to at least the true total (the largest integral seen).
 TEST(ConcurrencyRecorderThreads, CollectorSeesConsistentCounters) {
-  constexpr int kRequests = 200'000;
+  constexpr int kRequests = 300'000;
   const Time base = FakeClock().Steady();
   ConcurrencyRecorder rec(base);
   std::atomic<bool> done{false};
@@ -124,25 +126,25 @@ TEST(ConcurrencyRecorderThreads, CollectorSeesConsistentCounters) {
     }
     done.store(true, std::memory_order_release);
   });
-  // Busy time: 3 µs + 1 µs per iteration.
-  const double total_ns = kRequests * 4'000.0;
+  const double total_ns = kRequests * 4'000.0;  // 3 µs + 1 µs of busy time per iteration
   const Time after = base + microseconds(3 * kRequests) + Seconds(1);
+  const double sane_ns = 1e12;  // far above any legitimate share, far below a torn one
   double sum_ns = 0;
   std::int64_t arrivals = 0;
   std::int64_t collects = 0;
   auto collect = [&] {
     Sample s = rec.Collect(after + std::chrono::nanoseconds(++collects));
     double share = s.average_concurrency * static_cast<double>(s.period.count());
-    EXPECT_LE(share, total_ns * (1 + 1e-9));
+    EXPECT_LT(share, sane_ns) << "collect " << collects;
     sum_ns += share;
     arrivals += s.request_count;
   };
   while (!done.load(std::memory_order_acquire)) collect();
   owner.join();
   collect();
-  EXPECT_NEAR(sum_ns, total_ns, total_ns * 1e-9);
+  EXPECT_GE(sum_ns, total_ns * (1 - 1e-9));
   EXPECT_EQ(arrivals, 2 * kRequests);
-  EXPECT_GT(collects, 1);
+  EXPECT_EQ(rec.InFlight(), 0);
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ Condition Happy(std::string type, const std::vector<Condition>& dependents) {
   for (const Condition& c : dependents) {
     if (c.status == kFalse) return MarkFalse(std::move(type), c.reason, c.message);
     // Prefer an Unknown that explains itself: "RevisionMissing" says more than a bare Unknown.
-    if (c.status != kTrue && (unknown == nullptr || (unknown->reason.empty() && !c.reason.empty()))) {
+    if (c.status != kTrue &&
+        (unknown == nullptr || (unknown->reason.empty() && !c.reason.empty()))) {
       unknown = &c;
     }
   }
@@ -44,8 +45,8 @@ const nlohmann::json* FindByType(const nlohmann::json& conditions, std::string_v
 nlohmann::json ConditionJson(const Condition& c, const nlohmann::json* old,
                              const std::string& now) {
   nlohmann::json out = {{"type", c.type}, {"status", c.status}};
-  bool unchanged = old != nullptr && Str(*old, "status") == c.status &&
-                   !Str(*old, "lastTransitionTime").empty();
+  bool unchanged =
+      old != nullptr && Str(*old, "status") == c.status && !Str(*old, "lastTransitionTime").empty();
   out["lastTransitionTime"] = unchanged ? Str(*old, "lastTransitionTime") : now;
   if (!c.reason.empty()) out["reason"] = c.reason;
   if (!c.message.empty()) out["message"] = c.message;

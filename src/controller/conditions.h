@@ -10,12 +10,11 @@
 // - Informational conditions (a revision's Active) carry severity "Info"; others none.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ebb::controller {
 

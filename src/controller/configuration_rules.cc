@@ -113,9 +113,9 @@ Condition ConfigurationReady(const ConfigurationView& view) {
   if (view.latest_created_revision != nullptr) {
     std::optional<Condition> ready = GetCondition(*view.latest_created_revision, "Ready");
     if (ready && ready->status == kFalse) {
-      return MarkFalse("Ready", "RevisionFailed",
-                       "Revision \"" + view.latest_created + "\" failed with message: " +
-                           ready->message + ".");
+      return MarkFalse(
+          "Ready", "RevisionFailed",
+          "Revision \"" + view.latest_created + "\" failed with message: " + ready->message + ".");
     }
   }
   return MarkUnknown("Ready");

@@ -12,10 +12,9 @@
 // latest created one failed or could not be created, Unknown meanwhile.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/conditions.h"
 

@@ -84,14 +84,14 @@ class Controller {
   WorkQueue queue_;
 
   mutable std::mutex mu_;
-  std::condition_variable seen_cv_;              // notified on every watch event
-  std::map<Key, std::string> seen_;              // resourceVersion per watched object; mu_
-  std::uint64_t events_ = 0;                     // watch events delivered so far; mu_
-  std::map<std::string, std::string> errors_;    // ToString(key) -> message; mu_
+  std::condition_variable seen_cv_;                     // notified on every watch event
+  std::map<Key, std::string> seen_;                     // resourceVersion per watched object; mu_
+  std::uint64_t events_ = 0;                            // watch events delivered so far; mu_
+  std::map<std::string, std::string> errors_;           // ToString(key) -> message; mu_
   std::vector<std::unique_ptr<store::Watch>> watches_;  // guarded by lifecycle_mu_
-  std::mutex lifecycle_mu_;                      // Start/Stop/StartWatches
-  std::thread worker_;                           // lifecycle_mu_
-  bool stopped_ = false;                         // lifecycle_mu_
+  std::mutex lifecycle_mu_;                             // Start/Stop/StartWatches
+  std::thread worker_;                                  // lifecycle_mu_
+  bool stopped_ = false;                                // lifecycle_mu_
 };
 
 }  // namespace ebb::controller

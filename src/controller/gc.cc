@@ -50,10 +50,11 @@ std::optional<Clock::time_point> StaleAt(const json& revision, const config::Gc&
 GcPlan PlanRevisionGc(const json& configuration, const std::vector<json>& revisions,
                       const config::Gc& gc, Clock::time_point now) {
   GcPlan plan;
-  std::size_t min = static_cast<std::size_t>(std::max<std::int64_t>(0, gc.min_non_active_revisions));
+  std::size_t min =
+      static_cast<std::size_t>(std::max<std::int64_t>(0, gc.min_non_active_revisions));
   std::int64_t max = gc.max_non_active_revisions;
-  bool time_checks_off = gc.retain_since_create_time.count() < 0 &&
-                         gc.retain_since_last_active_time.count() < 0;
+  bool time_checks_off =
+      gc.retain_since_create_time.count() < 0 && gc.retain_since_last_active_time.count() < 0;
   if ((max < 0 && time_checks_off) || revisions.size() <= min) return plan;
 
   std::string latest_ready = Str(Field(configuration, "status"), "latestReadyRevisionName");

@@ -11,11 +11,10 @@
 // Nothing is collected while the Configuration has at most min-non-active Revisions.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "config/config.h"

@@ -25,10 +25,10 @@ Result<json> Reconciler::EnsureRevision(const json& configuration, std::string* 
     case NameCheck::kAdoptable: {
       // The template went back to an earlier bring-your-own name with the same spec: that
       // revision is this generation's again, and its label says so (latest-ready ordering).
-      json patch = {{"metadata",
-                     {{"labels",
-                       {{label::kConfigurationGeneration,
-                         std::to_string(Generation(configuration))}}}}}};
+      json patch = {
+          {"metadata",
+           {{"labels",
+             {{label::kConfigurationGeneration, std::to_string(Generation(configuration))}}}}}};
       return registry_.Patch(api::Kind::kRevision, ns, name, registry::PatchType::kMerge,
                              patch.dump(), write_options_);
     }

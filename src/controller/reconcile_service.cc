@@ -74,8 +74,8 @@ Result<Reconciler::Outcome> Reconciler::ReconcileService(const std::string& ns,
   view.configuration_not_owned = config->not_owned;
 
   Result<Child> route = Child{};
-  if (view.configuration == nullptr || (!TemplateName(*view.configuration).empty() &&
-                                        !Observed(*view.configuration))) {
+  if (view.configuration == nullptr ||
+      (!TemplateName(*view.configuration).empty() && !Observed(*view.configuration))) {
     // Not ours, or a bring-your-own name the Configuration has not created yet: re-pointing
     // the Route now could send traffic to a Revision that is not this template's.
     view.route_skipped = true;
@@ -84,7 +84,8 @@ Result<Reconciler::Outcome> Reconciler::ReconcileService(const std::string& ns,
     if (!taken.ok()) return taken.status();
     view.taken_revision_name = *taken;
     view.route_skipped = !taken->empty();
-    if (!view.route_skipped) route = EnsureChild(api::Kind::kRoute, *service, DesiredRoute(*service));
+    if (!view.route_skipped)
+      route = EnsureChild(api::Kind::kRoute, *service, DesiredRoute(*service));
   }
   if (!route.ok()) return route.status();
   view.route = route->object ? &*route->object : nullptr;

@@ -56,7 +56,8 @@ Result<Reconciler::Outcome> Reconciler::ReconcileRevision(const std::string& ns,
   Result<json> rev = registry_.Get(api::Kind::kRevision, ns, name);
   if (!rev.ok()) return IsNotFound(rev.status()) ? Result<Outcome>(Outcome{}) : rev.status();
   RevisionHealth::Report report = health_.Check(*rev);
-  Result<json> written = WriteStatus(api::Kind::kRevision, *rev, RevisionStatus(*rev, report, Now()));
+  Result<json> written =
+      WriteStatus(api::Kind::kRevision, *rev, RevisionStatus(*rev, report, Now()));
   if (!written.ok()) return written.status();
   Outcome out;
   if (report.state != RevisionHealth::Report::State::kReady) {
@@ -119,9 +120,8 @@ Status Reconciler::SyncRoutingStates(const std::string& ns) {
     json patch = {{"metadata",
                    {{"labels", {{label::kRoutingState, state}}},
                     {"annotations", {{annotation::kRoutingStateModified, Now()}}}}}};
-    Result<json> patched = registry_.Patch(api::Kind::kRevision, ns, name,
-                                           registry::PatchType::kMerge, patch.dump(),
-                                           write_options_);
+    Result<json> patched = registry_.Patch(
+        api::Kind::kRevision, ns, name, registry::PatchType::kMerge, patch.dump(), write_options_);
     if (!patched.ok() && !IsNotFound(patched.status())) return patched.status();
   }
   return Status::Ok();

@@ -10,10 +10,9 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -48,8 +47,7 @@ class Reconciler {
 
   // Service helpers (reconcile_service.cc).
   struct Child;
-  Result<Child> EnsureChild(api::Kind kind, const nlohmann::json& service,
-                            nlohmann::json desired);
+  Result<Child> EnsureChild(api::Kind kind, const nlohmann::json& service, nlohmann::json desired);
   Result<std::string> TakenRevisionName(const nlohmann::json& configuration);
 
   // Configuration helpers (reconcile_configuration.cc).

@@ -46,8 +46,7 @@ std::string MissingMessage(const std::string& program, const std::string& image,
     return "Image \"" + image + "\" is a container image reference, not an executable on " +
            "this machine; " + kLocalHint;
   }
-  return "Unable to find executable \"" + program + "\" (image \"" + image + "\"); " +
-         kLocalHint;
+  return "Unable to find executable \"" + program + "\" (image \"" + image + "\"); " + kLocalHint;
 }
 
 }  // namespace
@@ -97,8 +96,7 @@ RevisionHealth::Report LocalExecutableHealth::Check(const nlohmann::json& revisi
   std::string program = from_command ? command[0].get<std::string>() : image;
   const char* path_env = std::getenv("PATH");
   Report report;
-  if (!ResolveExecutable(program, Str(container, "workingDir"), path_env ? path_env : "")
-           .empty()) {
+  if (!ResolveExecutable(program, Str(container, "workingDir"), path_env ? path_env : "").empty()) {
     report.state = Report::State::kReady;  // scaled to zero until the runtime starts it
     return report;
   }

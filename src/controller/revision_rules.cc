@@ -71,8 +71,8 @@ nlohmann::json RevisionStatus(const nlohmann::json& revision, const Report& repo
     }
   }
   return {{"observedGeneration", Generation(revision)},
-          {"conditions", ConditionsJson(RevisionConditions(revision, report),
-                                        Field(old, "conditions"), now)},
+          {"conditions",
+           ConditionsJson(RevisionConditions(revision, report), Field(old, "conditions"), now)},
           {"actualReplicas", report.actual_replicas},
           {"desiredReplicas", report.desired_replicas},
           {"containerStatuses", container_statuses}};

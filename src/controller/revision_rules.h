@@ -9,10 +9,9 @@
 //   Unknown/Queued while instances are wanted but none runs, False/NoTraffic when scaled to zero.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/conditions.h"
 #include "controller/revision_health.h"

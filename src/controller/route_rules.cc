@@ -42,7 +42,8 @@ Target ResolveRevision(const std::string& name,
   std::string ready = ConditionStatus(it->second, "Ready");
   if (ready == kTrue) return {name, std::nullopt};
   if (ready == kFalse) {
-    return {"", Problem(true, "RevisionMissing", "Revision \"" + name + "\" failed to become ready.")};
+    return {"",
+            Problem(true, "RevisionMissing", "Revision \"" + name + "\" failed to become ready.")};
   }
   return {"", Problem(false, "RevisionMissing", "Revision \"" + name + "\" is not yet ready.")};
 }
@@ -70,8 +71,8 @@ nlohmann::json StatusTarget(const nlohmann::json& route, const nlohmann::json& t
   const nlohmann::json& latest = Field(target, "latestRevision");
   nlohmann::json out = {
       {"revisionName", revision},
-      {"latestRevision", latest.is_boolean() ? latest.get<bool>()
-                                             : !Str(target, "configurationName").empty()},
+      {"latestRevision",
+       latest.is_boolean() ? latest.get<bool>() : !Str(target, "configurationName").empty()},
       {"percent", Int(target, "percent")}};
   std::string tag = Str(target, "tag");
   if (!tag.empty()) {
@@ -131,9 +132,8 @@ TrafficResolution ResolveTraffic(const nlohmann::json& route,
   for (const nlohmann::json& target : targets) {  // null (no traffic) iterates as empty
     if (!target.is_object()) continue;
     std::string config_name = Str(target, "configurationName");
-    Target t = config_name.empty()
-                   ? ResolveRevision(Str(target, "revisionName"), revisions)
-                   : ResolveConfiguration(config_name, configurations, revisions);
+    Target t = config_name.empty() ? ResolveRevision(Str(target, "revisionName"), revisions)
+                                   : ResolveConfiguration(config_name, configurations, revisions);
     if (t.problem) {
       problems.push_back(*t.problem);
     } else {
@@ -154,9 +154,9 @@ nlohmann::json RouteStatus(const nlohmann::json& route, const TrafficResolution&
   Condition ingress = have_traffic ? MarkTrue("IngressReady")
                                    : MarkUnknown("IngressReady", "IngressNotConfigured",
                                                  "Ingress has not yet been reconciled.");
-  Condition cert = MarkTrue("CertificateProvisioned", "TLSNotEnabled",
-                            IsClusterLocal(route) ? "TLS is not enabled for cluster-local"
-                                                  : "autoTLS is not enabled");
+  Condition cert = MarkTrue(
+      "CertificateProvisioned", "TLSNotEnabled",
+      IsClusterLocal(route) ? "TLS is not enabled for cluster-local" : "autoTLS is not enabled");
   Condition ready = Happy("Ready", {resolution.all_traffic_assigned, ingress, cert});
   nlohmann::json status = {
       {"observedGeneration", Generation(route)},

@@ -19,12 +19,11 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config/config.h"
 #include "controller/conditions.h"
@@ -45,8 +44,8 @@ std::string RouteAddressUrl(const nlohmann::json& route);
 std::string ExpandTemplate(const std::string& tmpl, const std::map<std::string, std::string>& vars);
 
 struct TrafficResolution {
-  bool assigned = false;                                  // every target resolved
-  nlohmann::json traffic = nlohmann::json::array();       // status.traffic when assigned
+  bool assigned = false;                             // every target resolved
+  nlohmann::json traffic = nlohmann::json::array();  // status.traffic when assigned
   Condition all_traffic_assigned;
 };
 

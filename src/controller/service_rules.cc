@@ -121,9 +121,9 @@ bool TrafficMigrated(const json& configuration, const json& route) {
 Condition ConfigurationsReady(const json& service, const ServiceView& view) {
   constexpr char kType[] = "ConfigurationsReady";
   if (view.configuration_not_owned) {
-    return MarkFalse(kType, "NotOwned",
-                     "There is an existing Configuration \"" + Name(service) +
-                         "\" that we do not own.");
+    return MarkFalse(
+        kType, "NotOwned",
+        "There is an existing Configuration \"" + Name(service) + "\" that we do not own.");
   }
   if (view.configuration == nullptr) return MarkUnknown(kType);
   if (!Observed(*view.configuration)) {

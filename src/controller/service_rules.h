@@ -13,10 +13,9 @@
 // latestCreated/ReadyRevisionName from the Configuration.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/conditions.h"
 

@@ -12,8 +12,6 @@ using boost::beast::string_view;
 
 namespace {
 
-std::string_view Std(string_view s) { return std::string_view(s.data(), s.size()); }
-
 void AppendListValue(std::string& list, string_view value, std::string_view separator) {
   if (!list.empty()) list.append(separator);
   list.append(value.data(), value.size());
@@ -43,7 +41,7 @@ RequestParser::RequestParser(RequestHead& head, std::uint32_t header_limit,
                              std::uint64_t body_limit)
     : head_(head) {
   head_.Clear();
-  header_limit(header_limit);
+  this->header_limit(header_limit);
   // Beast 1.74's body_limit(boost::none) rejects every body; "unlimited" is the maximum.
   this->body_limit(body_limit ? body_limit : std::numeric_limits<std::uint64_t>::max());
 }

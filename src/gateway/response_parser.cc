@@ -22,7 +22,7 @@ ResponseParser::ResponseParser(ResponseHead& head, std::uint32_t header_limit,
                                bool head_request)
     : head_(head) {
   head_.Clear();
-  header_limit(header_limit);
+  this->header_limit(header_limit);
   body_limit(std::numeric_limits<std::uint64_t>::max());
   if (head_request) skip(true);
 }

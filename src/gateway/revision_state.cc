@@ -135,6 +135,11 @@ ParkTicket::State RevisionState::Leave(ParkTicket& ticket, ParkTicket::State why
   return ticket.state;
 }
 
+bool RevisionState::InUse() {
+  std::lock_guard lock(mu_);
+  return !instances_->items.empty() || queue_.size() > 0;
+}
+
 void RevisionState::DispatchLocked(SteadyTime now) {
   const int cc = container_concurrency();
   const TriedInstances none;

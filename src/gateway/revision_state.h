@@ -109,6 +109,8 @@ class RevisionState {
   ParkTicket::State Leave(ParkTicket& ticket, ParkTicket::State why);
 
   int parked() const { return parked_.load(std::memory_order_relaxed); }
+  // Any thread: whether the revision has ready instances or parked requests.
+  bool InUse();
 
  private:
   InstancePtr PickAndReserve(const InstanceSet& set, int cc, Rng& rng, std::uint32_t& cursor,

@@ -18,10 +18,10 @@ namespace ebb::runtime {
 std::chrono::nanoseconds ReadinessPollInterval(std::chrono::nanoseconds since_start);
 
 struct RestartPolicy {
-  std::chrono::seconds initial{1};
-  std::chrono::seconds cap{60};
+  std::chrono::milliseconds initial{1000};
+  std::chrono::milliseconds cap{60'000};
   // An instance that stayed ready this long before crashing starts a fresh streak.
-  std::chrono::seconds reset_after{60};
+  std::chrono::milliseconds reset_after{60'000};
 };
 
 // Delay before restart number `streak` (1 for the first failure in a row): initial × 2^(n-1),

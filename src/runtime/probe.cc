@@ -107,16 +107,7 @@ class ExecAttempt final : public ProbeRunner::Attempt {
               const ProbeRequest& req)
       : Attempt(runner, id, std::move(done)) {
     Deadline(req.timeout);
-    Result<LaunchPlan> plan =
-        PlanExec(*req.revision, InstanceEnv{req.port, ""}, base_env(), req.probe.command);
-    if (!plan.ok()) return Conclude(false);
-    SpawnRequest spawn{plan->path, plan->argv, plan->env, plan->cwd, -1, -1, -1};
-    Result<SpawnedProcess> proc = spawner().Spawn(spawn);
-    if (!proc.ok()) return Conclude(false);
-    process_ = std::move(proc).value();
-    if (!loop().Watch(process_.pidfd.get(), EPOLLIN, [this](std::uint32_t) { OnExit(); }).ok()) {
-      Conclude(false);
-    }
+    if (!Run(req)) Conclude(false);
   }
   ~ExecAttempt() override {
     if (process_.pid == 0) return;
@@ -125,6 +116,17 @@ class ExecAttempt final : public ProbeRunner::Attempt {
   }
 
  private:
+  bool Run(const ProbeRequest& req) {
+    Result<LaunchPlan> plan =
+        PlanExec(*req.revision, InstanceEnv{req.port, ""}, base_env(), req.probe.command);
+    if (!plan.ok()) return false;
+    SpawnRequest spawn{plan->path, plan->argv, plan->env, plan->cwd, -1, -1, -1};
+    Result<SpawnedProcess> proc = spawner().Spawn(spawn);
+    if (!proc.ok()) return false;
+    process_ = std::move(proc).value();
+    return loop().Watch(process_.pidfd.get(), EPOLLIN, [this](std::uint32_t) { OnExit(); }).ok();
+  }
+
   void OnExit() {
     int status = 0;
     loop().Unwatch(process_.pidfd.get());

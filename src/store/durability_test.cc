@@ -45,7 +45,8 @@ TEST_F(DurabilityTest, ConcurrentWritersLoseNoWrite) {
   std::set<Rev> revs;
   RunTogether(kThreads, [&](int t) {
     for (int i = 0; i < kWrites; ++i) {
-      auto rev = store_->Put("/t" + std::to_string(t) + "/" + std::to_string(i), "v", kMustNotExist);
+      auto rev =
+          store_->Put("/t" + std::to_string(t) + "/" + std::to_string(i), "v", kMustNotExist);
       ASSERT_TRUE(rev.ok()) << rev.status().ToString();
       std::lock_guard lock(mu);
       EXPECT_TRUE(revs.insert(*rev).second) << "revision handed out twice: " << *rev;

@@ -6,8 +6,8 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   int primary = rc & 0xff;
   // BUSY/LOCKED mean another writer held the database past busy_timeout: retrying can succeed.
-  Code code = primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? Code::kUnavailable
-                                                                 : Code::kInternal;
+  Code code =
+      primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? Code::kUnavailable : Code::kInternal;
   return Status(code, "sqlite: " + std::string(what) + ": " + detail);
 }
 
@@ -63,8 +63,8 @@ Query& Query::Bind(int index, std::int64_t value) {
 }
 
 Query& Query::BindText(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;
 }

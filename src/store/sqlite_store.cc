@@ -93,19 +93,23 @@ struct SqliteStore::Stmts {
         {&list_range, live + "WHERE c.key >= ?1 AND c.key < ?2 ORDER BY c.key"},
         {&list_from, live + "WHERE c.key >= ?1 ORDER BY c.key"},
         {&find, "SELECT rev, create_rev FROM current WHERE key = ?1"},
-        {&append, "INSERT INTO log(rev, key, value, deleted, create_rev, prev_rev) "
-                  "VALUES(?1, ?2, ?3, 0, ?4, ?5)"},
-        {&tombstone, "INSERT INTO log(rev, key, value, deleted, create_rev, prev_rev) "
-                     "SELECT ?1, key, value, 1, create_rev, rev FROM log WHERE rev = ?2"},
+        {&append,
+         "INSERT INTO log(rev, key, value, deleted, create_rev, prev_rev) "
+         "VALUES(?1, ?2, ?3, 0, ?4, ?5)"},
+        {&tombstone,
+         "INSERT INTO log(rev, key, value, deleted, create_rev, prev_rev) "
+         "SELECT ?1, key, value, 1, create_rev, rev FROM log WHERE rev = ?2"},
         {&set_current, "INSERT OR REPLACE INTO current(key, rev, create_rev) VALUES(?1, ?2, ?3)"},
         {&del_current, "DELETE FROM current WHERE key = ?1"},
-        {&read_log, "SELECT rev, key, value, deleted, create_rev FROM log "
-                    "WHERE rev >= ?1 ORDER BY rev LIMIT ?2"},
+        {&read_log,
+         "SELECT rev, key, value, deleted, create_rev FROM log "
+         "WHERE rev >= ?1 ORDER BY rev LIMIT ?2"},
         // Superseded rows and tombstones: everything below rev that is not a live key's row.
         {&compact, "DELETE FROM log WHERE rev < ?1 AND rev NOT IN (SELECT rev FROM current)"},
         {&set_compacted, "UPDATE meta SET value = ?1 WHERE name = 'compact_rev'"},
-        {&counters, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0), "
-                    "(SELECT value FROM meta WHERE name = 'compact_rev')"},
+        {&counters,
+         "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0), "
+         "(SELECT value FROM meta WHERE name = 'compact_rev')"},
     };
     for (auto& [stmt, sql] : all) {
       auto prepared = db.Prepare(sql);
@@ -130,8 +134,8 @@ Result<SqliteStore::FileLock> SqliteStore::LockFile(const std::string& path) {
   }
   FileLock lock(fd);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    return Status(Code::kUnavailable, "store " + path + " is in use by another process (" +
-                                          std::strerror(errno) + ")");
+    return Status(Code::kUnavailable,
+                  "store " + path + " is in use by another process (" + std::strerror(errno) + ")");
   }
   return lock;
 }
@@ -267,7 +271,7 @@ Status SqliteStore::TombstoneLocked(std::string_view key, Rev expect, Rev rev) {
 }
 
 Result<std::unique_ptr<Watch>> SqliteStore::WatchPrefix(std::string_view prefix, Rev from,
-                                                         WatchCallbacks cb) {
+                                                        WatchCallbacks cb) {
   // Under mu_: no write or compaction can slip between this check and the registration.
   std::lock_guard lock(mu_);
   if (from > 0 && from < compacted_rev_) {

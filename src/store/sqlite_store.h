@@ -42,7 +42,7 @@ class SqliteStore final : public Store {
   Result<Rev> Put(std::string_view key, std::string_view value, Rev expect) override;
   Result<Rev> Delete(std::string_view key, Rev expect) override;
   Result<std::unique_ptr<Watch>> WatchPrefix(std::string_view prefix, Rev from,
-                                              WatchCallbacks cb) override;
+                                             WatchCallbacks cb) override;
   Rev CurrentRev() override;
   Status Compact(Rev rev) override;
   Rev CompactedRev() override;
@@ -81,8 +81,8 @@ class SqliteStore final : public Store {
   Status CompactLocked(Rev rev);
   Result<LogBatch> ReadLog(Rev from);
 
-  FileLock lock_;                  // first member: released after the database is closed
-  std::mutex mu_;                  // guards db_, stmts_ and the counters below
+  FileLock lock_;  // first member: released after the database is closed
+  std::mutex mu_;  // guards db_, stmts_ and the counters below
   Db db_;
   std::unique_ptr<Stmts> stmts_;
   Rev current_rev_ = 0;            // guarded by mu_: newest committed revision

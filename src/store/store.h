@@ -52,7 +52,9 @@ struct Page {
   Rev rev = 0;            // the store revision this snapshot was read at
 };
 
-// Live subscription; destroying it cancels delivery (blocking until no callback is running).
+// Live subscription; destroying it cancels delivery (blocking until no callback is running). It may
+// be destroyed from inside its own callback: then it returns at once and no further callback runs.
+// It may outlive the Store.
 class Watch {
  public:
   virtual ~Watch() = default;
@@ -81,18 +83,22 @@ class Store {
   // mismatch. Returns the delete's revision.
   virtual Result<Rev> Delete(std::string_view key, Rev expect) = 0;
   // Starts a watch on keys with `prefix`, delivering every event with rev >= from (from <= 0: only
-  // changes after now). kGone if `from` is older than retained history.
+  // changes after now; from > CurrentRev(): starts at that future revision). kGone if `from` is
+  // older than retained history (from < CompactedRev()). A watch that falls behind a later
+  // compaction before it has caught up ends with on_error(kGone).
   virtual Result<std::unique_ptr<Watch>> WatchPrefix(std::string_view prefix, Rev from,
-                                                      WatchCallbacks cb) = 0;
+                                                     WatchCallbacks cb) = 0;
   // The newest revision (0 for an empty store).
   virtual Rev CurrentRev() = 0;
   // Drops history of superseded values up to rev (exclusive); watches from before it get kGone.
+  // Current values are kept. kBadRequest if rev > CurrentRev(); a no-op if rev <= CompactedRev().
   virtual Status Compact(Rev rev) = 0;
-  // Oldest revision a watch may start from.
+  // Oldest revision a watch may start from: the last Compact's rev (0 if never compacted).
   virtual Rev CompactedRev() = 0;
 };
 
-// Opens (creating if needed) the SQLite store at `path` (WAL mode).
+// Opens (creating if needed) the SQLite store at `path` (WAL mode); see sqlite_store.h. One
+// process at a time: kUnavailable if the file is already open. ":memory:" gives a private store.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
 }  // namespace ebb::store

@@ -8,10 +8,10 @@
 namespace ebb::store {
 namespace {
 
-using ::testing::ElementsAre;
 using test::EventLog;
 using test::Revs;
 using test::TempDir;
+using ::testing::ElementsAre;
 
 class StoreTest : public test::StoreFixture {
  protected:
@@ -141,12 +141,12 @@ TEST(MemoryStore, WorksWithoutAFile) {
 }
 
 TEST_F(StoreTest, CompactionDropsSupersededHistoryButKeepsLiveKeys) {
-  MustPut("/a", "1", kMustNotExist);   // 1: superseded by 2
-  MustPut("/a", "2");                  // 2: live
-  MustPut("/b", "1");                  // 3: deleted by 4
+  MustPut("/a", "1", kMustNotExist);                // 1: superseded by 2
+  MustPut("/a", "2");                               // 2: live
+  MustPut("/b", "1");                               // 3: deleted by 4
   ASSERT_TRUE(store_->Delete("/b", kAnyRev).ok());  // 4: tombstone
-  MustPut("/c", "1");                  // 5: live
-  MustPut("/c", "2");                  // 6: live, 5 superseded but at the compaction point
+  MustPut("/c", "1");                               // 5: live
+  MustPut("/c", "2");  // 6: live, 5 superseded but at the compaction point
   ASSERT_TRUE(store_->Compact(5).ok());
   EXPECT_EQ(store_->CompactedRev(), 5);
   EXPECT_EQ(MustGet("/a"), (KV{"/a", "2", 1, 2}));

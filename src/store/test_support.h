@@ -3,20 +3,18 @@
 // Test-only; nothing outside *_test.cc includes this.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <sqlite3.h>
-
-#include <memory>
 
 #include "store/store.h"
 

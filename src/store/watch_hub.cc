@@ -83,7 +83,7 @@ void WatchHub::Cancel(const std::shared_ptr<Watcher>& w) {
   // On the dispatcher thread (a callback destroying a watch) nothing else can be running; the
   // dispatcher checks `cancelled` before every call, so returning at once is safe.
   if (std::this_thread::get_id() == dispatcher_id_) return;
-  (void)w;
+  idle_cv_.wait(lock, [&] { return delivering_ != w.get(); });
 }
 
 void WatchHub::Run() {

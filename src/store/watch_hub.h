@@ -85,7 +85,7 @@ class WatchHub {
   Rev committed_ = 0;                               // guarded by mu_
   bool stopping_ = false;                           // guarded by mu_
   Status stop_reason_;                              // guarded by mu_
-  const Watcher* delivering_ = nullptr;  // guarded by mu_: whose callback is running now
+  const Watcher* delivering_ = nullptr;             // guarded by mu_: whose callback is running now
 
   std::mutex stop_mu_;  // serialises Stop() callers around join()
   std::thread thread_;

@@ -14,9 +14,9 @@
 namespace ebb::store {
 namespace {
 
-using ::testing::ElementsAre;
 using test::EventLog;
 using test::Revs;
+using ::testing::ElementsAre;
 
 class WatchTest : public test::StoreFixture {};
 
@@ -77,10 +77,10 @@ TEST_F(WatchTest, DeliversOnlyKeysUnderItsPrefix) {
   auto w1 = store_->WatchPrefix("/kn/v1/services/", 0, services.Callbacks());
   auto w2 = store_->WatchPrefix("", 0, everything.Callbacks());
   ASSERT_TRUE(w1.ok() && w2.ok());
-  MustPut("/kn/v1/services/default/a", "s");  // 1
-  MustPut("/kn/v1/routes/default/a", "r");    // 2
-  MustPut("/kn/v1/servicesX", "not a child"); // 3
-  MustPut("/kn/v1/services/other/b", "s");    // 4
+  MustPut("/kn/v1/services/default/a", "s");   // 1
+  MustPut("/kn/v1/routes/default/a", "r");     // 2
+  MustPut("/kn/v1/servicesX", "not a child");  // 3
+  MustPut("/kn/v1/services/other/b", "s");     // 4
   EXPECT_THAT(Revs(everything.WaitFor(4)), ElementsAre(1, 2, 3, 4));
   // Every row up to 4 has been dispatched to both watches by now.
   EXPECT_THAT(Revs(services.Events()), ElementsAre(1, 4));
@@ -148,25 +148,28 @@ TEST_F(WatchTest, DestroyingAWatchInsideItsOwnCallbackStopsIt) {
 }
 
 TEST_F(WatchTest, DestructorWaitsForARunningCallback) {
-  std::latch entered(1);
-  std::latch destroying(1);
-  std::atomic<bool> finished = false;
+  struct Shared {  // on the heap, so a destructor that does not wait fails cleanly
+    std::latch entered{1};
+    std::latch destroying{1};
+    std::atomic<bool> finished = false;
+  };
+  auto shared = std::make_shared<Shared>();
   WatchCallbacks cb;
-  cb.on_event = [&](const Event&) {
-    entered.count_down();
-    destroying.wait();
+  cb.on_event = [shared](const Event&) {
+    shared->entered.count_down();
+    shared->destroying.wait();
     // Keep running a little after the destructor was called; a destructor that does not wait
     // returns during this window.
     for (int i = 0; i < 20000; ++i) std::this_thread::yield();
-    finished = true;
+    shared->finished = true;
   };
   auto watch = store_->WatchPrefix("/", 0, std::move(cb));
   ASSERT_TRUE(watch.ok());
   MustPut("/a", "1");
-  entered.wait();
-  destroying.count_down();
+  shared->entered.wait();
+  shared->destroying.count_down();
   watch->reset();
-  EXPECT_TRUE(finished.load());
+  EXPECT_TRUE(shared->finished.load());
 }
 
 TEST_F(WatchTest, ClosingTheStoreEndsWatchesWithAnError) {

@@ -1,0 +1,131 @@
+#include "controller/revision_health.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ebb::controller {
+namespace {
+
+using nlohmann::json;
+using State = RevisionHealth::Report::State;
+
+json Revision(json container) {
+  return {{"metadata", {{"name", "hello-00001"}}},
+          {"spec", {{"containers", json::array({std::move(container)})}}}};
+}
+
+class ExecutableDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("ebb-health-test-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_ / "bin");
+    Write(dir_ / "bin" / "app", 0755);
+    Write(dir_ / "bin" / "data", 0644);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static void Write(const std::filesystem::path& p, mode_t mode) {
+    std::ofstream(p) << "#!/bin/sh\n";
+    chmod(p.c_str(), mode);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ExecutableDir, AbsolutePath) {
+  std::string app = (dir_ / "bin" / "app").string();
+  EXPECT_EQ(ResolveExecutable(app, "", ""), app);
+  EXPECT_EQ(ResolveExecutable((dir_ / "bin" / "missing").string(), "", ""), "");
+  EXPECT_EQ(ResolveExecutable((dir_ / "bin" / "data").string(), "", ""), "");  // not executable
+  EXPECT_EQ(ResolveExecutable((dir_ / "bin").string(), "", ""), "");           // a directory
+}
+
+TEST_F(ExecutableDir, RelativePathUsesWorkingDir) {
+  EXPECT_EQ(ResolveExecutable("./bin/app", dir_.string(), ""), (dir_ / "./bin/app").string());
+  EXPECT_EQ(ResolveExecutable("bin/app", dir_.string() + "/", ""), (dir_ / "bin/app").string());
+  EXPECT_EQ(ResolveExecutable("./bin/app", "/nonexistent", ""), "");
+}
+
+TEST_F(ExecutableDir, RelativePathWithoutWorkingDirUsesCwd) {
+  auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir_);
+  EXPECT_EQ(ResolveExecutable("./bin/app", "", ""), "./bin/app");
+  std::filesystem::current_path(cwd);
+}
+
+TEST_F(ExecutableDir, BareNameSearchesPath) {
+  std::string path = "/nonexistent:" + (dir_ / "bin").string();
+  EXPECT_EQ(ResolveExecutable("app", "", path), (dir_ / "bin" / "app").string());
+  EXPECT_EQ(ResolveExecutable("data", "", path), "");
+  EXPECT_EQ(ResolveExecutable("app", "", "/nonexistent"), "");
+  EXPECT_EQ(ResolveExecutable("", "", path), "");
+}
+
+TEST(LooksLikeImageReferenceTest, Cases) {
+  EXPECT_TRUE(LooksLikeImageReference("gcr.io/knative-samples/helloworld-go"));
+  EXPECT_TRUE(LooksLikeImageReference("localhost:5000/app"));
+  EXPECT_TRUE(LooksLikeImageReference("nginx:1.25"));
+  EXPECT_TRUE(LooksLikeImageReference("busybox@sha256:abcd"));
+  EXPECT_FALSE(LooksLikeImageReference("./build/bin/helloworld"));
+  EXPECT_FALSE(LooksLikeImageReference("../bin/app"));
+  EXPECT_FALSE(LooksLikeImageReference("/usr/bin/python3"));
+  EXPECT_FALSE(LooksLikeImageReference("helloworld"));
+}
+
+TEST(ServingContainerTest, PrefersTheOneWithAPort) {
+  json spec = {{"containers",
+                {{{"name", "sidecar"}}, {{"name", "app"}, {"ports", {{{"containerPort", 80}}}}}}}};
+  EXPECT_EQ(ServingContainer(spec)["name"], "app");
+  EXPECT_EQ(ServingContainer(json{{"containers", {{{"name", "only"}}}}})["name"], "only");
+  EXPECT_TRUE(ServingContainer(json::object()).is_null());
+}
+
+TEST_F(ExecutableDir, ReadyWhenCommandExists) {
+  LocalExecutableHealth health;
+  auto report = health.Check(
+      Revision({{"image", "ignored"}, {"command", {(dir_ / "bin" / "app").string()}}}));
+  EXPECT_EQ(report.state, State::kReady);
+  EXPECT_EQ(report.actual_replicas, 0);
+  EXPECT_EQ(report.desired_replicas, 0);
+}
+
+TEST_F(ExecutableDir, ImageIsTheExecutableWithoutCommand) {
+  LocalExecutableHealth health;
+  auto report = health.Check(Revision({{"image", "./bin/app"}, {"workingDir", dir_.string()}}));
+  EXPECT_EQ(report.state, State::kReady);
+}
+
+TEST(LocalExecutableHealthTest, MissingCommandIsContainerMissing) {
+  LocalExecutableHealth health;
+  auto report = health.Check(
+      Revision({{"image", "helloworld"}, {"command", {"./build/bin/helloworld-missing"}}}));
+  EXPECT_EQ(report.state, State::kFailed);
+  EXPECT_EQ(report.reason, "ContainerMissing");
+  EXPECT_EQ(report.failing, RevisionHealth::Report::Failing::kContainerHealthy);
+  EXPECT_EQ(report.message,
+            "Unable to find executable \"./build/bin/helloworld-missing\" (image \"helloworld\"); "
+            "ebb runs local executables: set command or image to a path on this machine");
+}
+
+TEST(LocalExecutableHealthTest, OciImageExplainsLocalExecutables) {
+  LocalExecutableHealth health;
+  auto report = health.Check(Revision({{"image", "gcr.io/knative-samples/helloworld-go"}}));
+  EXPECT_EQ(report.state, State::kFailed);
+  EXPECT_EQ(report.reason, "ContainerMissing");
+  EXPECT_NE(report.message.find("\"gcr.io/knative-samples/helloworld-go\" is a container image"),
+            std::string::npos)
+      << report.message;
+  EXPECT_NE(report.message.find("ebb runs local executables"), std::string::npos);
+}
+
+TEST(LocalExecutableHealthTest, NoContainerFails) {
+  LocalExecutableHealth health;
+  EXPECT_EQ(health.Check(json::object()).state, State::kFailed);
+}
+
+}  // namespace
+}  // namespace ebb::controller

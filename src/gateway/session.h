@@ -1,0 +1,146 @@
+// One client connection: a coroutine that reads request heads, routes each request, gets it
+// an instance slot (at once or after parking), proxies it, and keeps the connection alive.
+//
+// Lifecycle (README.md has the long form):
+//   idle → head → [parked] → connect → exchange (request head + body pump ↔ response relay)
+//   → idle again, or tunnel (after a 101) → closed.
+// Every phase has a deadline, kept by one lazily re-armed timer (the watchdog): moving a
+// deadline later costs a store, only an earlier one re-arms the timer. When it fires, Expire()
+// acts for the phase: cut a slow or idle client, time out a parked request, or cancel the
+// upstream side so that the exchange answers 504 (nothing written yet) or aborts.
+//
+// Thread-safety: a Session lives on its worker's thread. The only entry from elsewhere is the
+// parked request's wake-up, which is posted to the worker and holds a weak_ptr.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gateway/asio_types.h"
+#include "gateway/byte_buffer.h"
+#include "gateway/http_head.h"
+#include "gateway/request_parser.h"
+#include "gateway/response_parser.h"
+#include "gateway/revision_state.h"
+
+namespace ebb::gateway {
+
+class Worker;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Worker& worker, Socket client);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void Start();
+  // The worker is draining: close now if idle; otherwise the current response says close.
+  void OnStop();
+  // The worker is shutting down: close both sides and wake anything parked.
+  void Abort();
+
+ private:
+  enum class Phase { kIdle, kHead, kParked, kConnect, kExchange, kTunnel, kClosed };
+  // How an exchange with the upstream ended.
+  enum class Outcome {
+    kDone,            // response relayed completely
+    kTunnelled,       // upgraded connection relayed until closed
+    kStale,           // nothing received: the connection was dead (retry if replayable)
+    kUpstreamFailed,  // error before the response started
+    kAborted,         // error after the response started, or on the client side
+  };
+  enum class Connected { kYes, kFailed, kTimedOut, kAborted };
+  // pump_status_ values besides HTTP statuses.
+  static constexpr int kClientGone = -1;
+  static constexpr int kUpstreamGone = -2;
+
+  // session.cc: the connection loop, heads, routing, local replies.
+  Task<void> Run();
+  Task<bool> ReadHead();
+  Task<bool> Serve();
+  Task<bool> SendReply(int status, std::string_view detail = {});
+  void BeginRequest(const RevisionPtr& revision);
+  void EndRequest();
+  SteadyTime RequestDeadline() const;
+  SteadyTime ExchangeDeadline() const;
+  void Close();
+
+  // session_deadline.cc: the watchdog.
+  void SetDeadline(SteadyTime deadline);
+  void OnTimer(const ErrorCode& ec);
+  void Expire();
+
+  // session_admission.cc: instance slots, parking, connecting.
+  Task<bool> Proxy();
+  Task<InstancePtr> Park();
+  void OnWake(std::uint64_t seq);
+  Task<Connected> Connect();
+  Task<Connected> ConnectFresh();
+  void ReleaseInstance();
+
+  // session_exchange.cc: request head and body, response relay, tunnel.
+  Task<bool> Exchange();
+  int PrepareRequestHead();
+  Task<Outcome> RelayResponse();
+  Task<Outcome> RelayBody();
+  std::size_t AddResponseBody(std::size_t from, ErrorCode& ec);
+  Task<Outcome> Tunnel();
+  Task<void> Pump();
+  Task<void> TunnelUpstreamToClient();
+  void Spawn(Task<void> (Session::*side)());
+  Task<void> WaitSide();
+  void FinishExchange(Outcome outcome);
+
+  Worker& worker_;
+  Socket client_;
+  Socket upstream_;
+  std::string client_ip_;
+  Phase phase_ = Phase::kIdle;
+  bool aborted_ = false;
+
+  // Watchdog.
+  Timer timer_;
+  SteadyTime deadline_ = SteadyTime::max();
+  SteadyTime armed_at_ = SteadyTime::max();
+
+  // The request in progress.
+  ByteBuffer in_;   // client bytes: the request head, then body and pipelined bytes
+  RequestHead head_;
+  std::optional<RequestParser> request_;
+  std::size_t request_bytes_ = 0;  // bytes at the front of in_ already sent upstream
+  RevisionPtr revision_;
+  InstancePtr instance_;
+  RevisionTimeouts timeouts_{};
+  SteadyTime arrival_;
+  SteadyTime last_write_;
+  bool wrote_response_ = false;
+  bool timed_out_ = false;
+  bool from_pool_ = false;
+  bool client_keep_alive_ = false;  // decided when the response head is sent
+  bool reply_keep_alive_ = false;   // after a local reply sent deep in the request path
+
+  // Parking.
+  Timer park_timer_;
+  std::uint64_t park_seq_ = 0;
+
+  // The side coroutine of an exchange: the request body pump, or one tunnel direction.
+  Timer side_timer_;
+  bool side_running_ = false;
+  bool pump_started_ = false;
+  int pump_status_ = 0;
+
+  // The response in progress.
+  ByteBuffer up_;  // upstream bytes
+  ResponseHead response_head_;
+  std::optional<ResponseParser> response_;
+
+  // Head rewriting output, reused.
+  std::string scratch_;
+  GatherList gather_;
+};
+
+}  // namespace ebb::gateway

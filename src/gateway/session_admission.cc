@@ -1,0 +1,145 @@
+// Getting a request an instance: the breaker's fast path, parking in the activator queue,
+// connecting (pooled or fresh), and retrying elsewhere when a connect fails.
+#include "gateway/session.h"
+
+#include <boost/asio/post.hpp>
+
+#include "gateway/worker.h"
+
+namespace ebb::gateway {
+
+namespace {
+
+SteadyTime Now() { return std::chrono::steady_clock::now(); }
+
+// True when every instance of the worker's view is one this request already failed on.
+bool AllTried(const RevisionState::WorkerView& view, const TriedInstances& tried) {
+  if (tried.count() == 0 || !view.instances) return false;
+  for (const InstancePtr& instance : view.instances->items) {
+    if (!tried.Contains(instance.get())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// Admission and connection with retries; then the exchange. Returns keep-alive.
+Task<bool> Session::Proxy() {
+  TriedInstances tried;
+  for (;;) {
+    instance_ = revision_->TryAcquire(worker_.index(), worker_.rng(), Now(), tried);
+    if (!instance_) {
+      if (AllTried(revision_->view(worker_.index()), tried) || tried.full()) {
+        WorkerCounters::Bump(worker_.counters().responses_bad_gateway);
+        co_return co_await SendReply(502);
+      }
+      instance_ = co_await Park();
+      if (!instance_) co_return reply_keep_alive_;
+    }
+    Connected connected = co_await Connect();
+    if (connected == Connected::kYes) break;
+    const Instance* failed = instance_.get();
+    ReleaseInstance();
+    if (connected == Connected::kAborted) co_return false;
+    if (connected == Connected::kTimedOut) {
+      WorkerCounters::Bump(worker_.counters().responses_timeout);
+      co_return co_await SendReply(504);
+    }
+    tried.Add(failed);
+  }
+  bool keep_alive = co_await Exchange();
+  ReleaseInstance();
+  co_return keep_alive;
+}
+
+void Session::ReleaseInstance() {
+  if (!instance_) return;
+  revision_->Release(*instance_, Now());
+  instance_.reset();
+}
+
+// Parks the request until capacity is handed to it (returns the instance, slot reserved) or
+// it gives up (returns nullptr after answering 503/504, or on abort).
+Task<InstancePtr> Session::Park() {
+  auto ticket = std::make_shared<ParkTicket>();
+  ticket->bytes = in_.size();
+  ticket->deadline = RequestDeadline();
+  ticket->wake = [weak = weak_from_this(), seq = ++park_seq_,
+                  executor = worker_.context().get_executor()] {
+    boost::asio::post(executor, [weak, seq] {
+      if (auto self = weak.lock()) self->OnWake(seq);
+    });
+  };
+  bool first = false;
+  auto parked = revision_->Park(ticket, Now(), &first);
+  if (parked == RevisionState::ParkResult::kFull) {
+    WorkerCounters::Bump(worker_.counters().responses_queue_full);
+    reply_keep_alive_ = co_await SendReply(503);
+    co_return nullptr;
+  }
+  WorkerCounters::Bump(worker_.counters().requests_parked);
+  if (first && worker_.callbacks().on_demand) worker_.callbacks().on_demand(revision_->key());
+  if (parked == RevisionState::ParkResult::kParked) {
+    phase_ = Phase::kParked;
+    SetDeadline(ticket->deadline);
+    park_timer_.expires_at(SteadyTime::max());
+    ErrorCode ec;
+    co_await park_timer_.async_wait(Await(ec));
+  }
+  using State = ParkTicket::State;
+  State state = revision_->Leave(*ticket, aborted_ ? State::kCancelled : State::kExpired);
+  if (state == State::kAssigned) {
+    if (!aborted_ && Now() < ticket->deadline) co_return std::move(ticket->assigned);
+    revision_->Release(*ticket->assigned, Now());  // woke too late to use it
+    state = aborted_ ? State::kCancelled : State::kExpired;
+  }
+  if (state == State::kCancelled || aborted_) {
+    reply_keep_alive_ = false;
+    co_return nullptr;
+  }
+  WorkerCounters::Bump(worker_.counters().responses_timeout);
+  reply_keep_alive_ = co_await SendReply(504);
+  co_return nullptr;
+}
+
+void Session::OnWake(std::uint64_t seq) {
+  if (seq == park_seq_ && phase_ == Phase::kParked) park_timer_.cancel();
+}
+
+Task<Session::Connected> Session::Connect() {
+  if (std::optional<Socket> pooled = worker_.pool().Take(instance_)) {
+    upstream_ = std::move(*pooled);
+    from_pool_ = true;
+    co_return Connected::kYes;
+  }
+  from_pool_ = false;
+  co_return co_await ConnectFresh();
+}
+
+Task<Session::Connected> Session::ConnectFresh() {
+  phase_ = Phase::kConnect;
+  SetDeadline(std::min(RequestDeadline(), Now() + worker_.limits().connect_timeout));
+  ErrorCode ec;
+  upstream_ = Socket(worker_.context().get_executor());
+  auto address = boost::asio::ip::make_address(instance_->ip, ec);
+  if (!ec) {
+    boost::asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(instance_->port));
+    co_await upstream_.async_connect(endpoint, Await(ec));
+  }
+  if (aborted_) co_return Connected::kAborted;
+  if (!ec) {
+    upstream_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+    WorkerCounters::Bump(worker_.counters().upstream_connects);
+    co_return Connected::kYes;
+  }
+  if (timed_out_) co_return Connected::kTimedOut;
+  WorkerCounters::Bump(worker_.counters().upstream_connect_failures);
+  auto until = Now() + worker_.limits().eject_duration;
+  instance_->ejected_until_ns.store(until.time_since_epoch().count(), std::memory_order_relaxed);
+  if (worker_.callbacks().on_instance_failure) {
+    worker_.callbacks().on_instance_failure(revision_->key(), instance_->id);
+  }
+  co_return Connected::kFailed;
+}
+
+}  // namespace ebb::gateway

@@ -1,0 +1,317 @@
+// The exchange with an instance: the request head (+ buffered body) as one gather write, the
+// rest of the body pumped by a side coroutine, the response relayed as it arrives, and the
+// tunnel after a 101.
+#include "gateway/session.h"
+
+#include <exception>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/write.hpp>
+
+#include "gateway/worker.h"
+
+namespace ebb::gateway {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::uint32_t kMaxResponseHead = 64 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+SteadyTime Now() { return std::chrono::steady_clock::now(); }
+
+int StatusForBodyError(const ErrorCode& ec) {
+  return ec == http::error::body_limit ? 413 : 400;
+}
+
+BufferSpan Span(const GatherList& list) {
+  return BufferSpan(list.buffers().data(), list.buffers().size());
+}
+
+}  // namespace
+
+// Sends the request and relays the response; a dead pooled connection is replaced once when
+// the request can be replayed. Returns keep-alive.
+Task<bool> Session::Exchange() {
+  phase_ = Phase::kExchange;
+  SetDeadline(ExchangeDeadline());
+  if (int status = PrepareRequestHead()) {
+    WorkerCounters::Bump(worker_.counters().responses_bad_request);
+    co_return co_await SendReply(status);
+  }
+  bool may_replay = from_pool_;
+  Outcome outcome;
+  for (;;) {
+    ErrorCode ec;
+    co_await boost::asio::async_write(upstream_, Span(gather_), Await(ec));
+    outcome = ec ? Outcome::kStale : Outcome::kDone;
+    if (!ec && !request_->is_done()) {
+      in_.Consume(request_bytes_);
+      request_bytes_ = 0;
+      if (head_.expect_continue && head_.version >= 11 && in_.empty()) {
+        co_await boost::asio::async_write(client_, boost::asio::buffer(kContinue), Await(ec));
+      }
+      pump_started_ = true;
+      Spawn(&Session::Pump);
+    }
+    if (!ec) outcome = co_await RelayResponse();
+    if (outcome != Outcome::kStale || !may_replay || pump_started_ || timed_out_ || aborted_) {
+      break;
+    }
+    may_replay = false;  // the pooled connection was dead: one fresh try
+    if (co_await ConnectFresh() != Connected::kYes) break;
+    phase_ = Phase::kExchange;
+  }
+  if (side_running_ && outcome != Outcome::kTunnelled) {
+    // The response ended before the request body: stop reading it; the connection closes.
+    ErrorCode ignored;
+    client_.cancel(ignored);
+    upstream_.close(ignored);
+  }
+  co_await WaitSide();
+  FinishExchange(outcome);
+  if (outcome == Outcome::kDone) co_return client_keep_alive_;
+  if (outcome == Outcome::kTunnelled || wrote_response_ || aborted_) co_return false;
+  if (pump_status_ == kClientGone) co_return false;
+  int status = timed_out_ ? 504 : pump_status_ > 0 ? pump_status_ : 502;
+  auto& counters = worker_.counters();
+  WorkerCounters::Bump(status == 504   ? counters.responses_timeout
+                       : status == 502 ? counters.responses_bad_gateway
+                                       : counters.responses_bad_request);
+  co_await SendReply(status);
+  co_return false;
+}
+
+// Fills gather_ with the upstream head and the body bytes already read. Returns an HTTP
+// status when the buffered body is invalid or too large, else 0.
+int Session::PrepareRequestHead() {
+  BuildUpstreamHead(head_, in_.data(), client_ip_, scratch_, gather_);
+  request_->eager(true);
+  if (request_->is_done() || in_.size() == head_.size) return 0;
+  ErrorCode ec;
+  std::size_t n = request_->Parse(in_.data(), head_.size, in_.size(), ec);
+  if (ec && ec != http::error::need_more) return StatusForBodyError(ec);
+  gather_.Add(in_.data() + head_.size, n);
+  request_bytes_ += n;
+  return 0;
+}
+
+// Returns the upstream connection to the pool when it can carry another request.
+void Session::FinishExchange(Outcome outcome) {
+  bool reusable = outcome == Outcome::kDone && response_ && response_->keep_alive() &&
+                  request_->is_done() && pump_status_ == 0 && up_.empty() && !timed_out_ &&
+                  !aborted_ && upstream_.is_open();
+  if (reusable) {
+    worker_.pool().Put(instance_, std::move(upstream_));
+  } else {
+    ErrorCode ignored;
+    upstream_.close(ignored);
+  }
+  up_.Consume(up_.size());
+  response_.reset();
+}
+
+// Reads response heads, relaying 1xx ones, until the final head; then its body.
+Task<Session::Outcome> Session::RelayResponse() {
+  bool received = false;
+  std::size_t parsed = 0;
+  response_.emplace(response_head_, kMaxResponseHead, head_.method == http::verb::head);
+  for (;;) {
+    if (up_.size() > parsed) {
+      ErrorCode ec;
+      parsed += response_->Parse(up_.data(), parsed, up_.size(), ec);
+      if (ec == http::error::need_more) {
+        // fall through to read more
+      } else if (ec) {
+        co_return Outcome::kUpstreamFailed;
+      } else if (response_head_.status == 101) {
+        co_return co_await Tunnel();
+      } else if (response_head_.status / 100 == 1) {
+        if (head_.version >= 11) {  // HTTP/1.0 clients must not see interim responses
+          co_await boost::asio::async_write(
+              client_, boost::asio::buffer(up_.data(), response_head_.size), Await(ec));
+          if (ec) co_return Outcome::kAborted;
+        }
+        up_.Consume(response_head_.size);
+        parsed = 0;
+        response_.emplace(response_head_, kMaxResponseHead, head_.method == http::verb::head);
+        continue;
+      } else {
+        co_return co_await RelayBody();
+      }
+    }
+    ErrorCode ec;
+    std::size_t n = co_await upstream_.async_read_some(up_.Prepare(kReadChunk), Await(ec));
+    if (ec) co_return received ? Outcome::kUpstreamFailed : Outcome::kStale;
+    up_.Commit(n);
+    received = true;
+  }
+}
+
+// The final response: head (rewritten) and body, written as they arrive.
+Task<Session::Outcome> Session::RelayBody() {
+  const bool dechunk = head_.version < 11 && response_->chunked();
+  const bool close = !request_->keep_alive() || !request_->is_done() || response_->need_eof() ||
+                     dechunk || worker_.stopping();
+  client_keep_alive_ = !close;
+  ClientFraming framing{close, !close && head_.version < 11, dechunk};
+  BuildClientHead(response_head_, up_.data(), framing, gather_);
+  response_->eager(true);
+  response_->set_dechunk(dechunk);
+  ErrorCode ec;
+  std::size_t used = response_head_.size;
+  if (!response_->is_done()) used += AddResponseBody(used, ec);
+  for (;;) {
+    if (ec && ec != http::error::need_more) co_return Outcome::kAborted;
+    co_await boost::asio::async_write(client_, Span(gather_), Await(ec));
+    if (ec) co_return Outcome::kAborted;
+    if (!wrote_response_ || timeouts_.idle.count() > 0) {
+      wrote_response_ = true;
+      last_write_ = Now();
+      SetDeadline(ExchangeDeadline());
+    }
+    up_.Consume(used);
+    if (response_->is_done()) co_return Outcome::kDone;
+    std::size_t n = co_await upstream_.async_read_some(up_.Prepare(kReadChunk), Await(ec));
+    if (ec == boost::asio::error::eof && response_->need_eof()) {
+      response_->put_eof(ec);
+      co_return ec ? Outcome::kAborted : Outcome::kDone;
+    }
+    if (ec) co_return Outcome::kAborted;  // truncated: the client sees the connection close
+    up_.Commit(n);
+    gather_.clear();
+    used = AddResponseBody(0, ec);
+  }
+}
+
+// Parses response body bytes in up_ from `from` and adds what the client gets to gather_:
+// the raw bytes, or only the chunk data when de-chunking. Returns the bytes consumed.
+std::size_t Session::AddResponseBody(std::size_t from, ErrorCode& ec) {
+  std::size_t n = response_->Parse(up_.data(), from, up_.size(), ec);
+  if (head_.version < 11 && response_->chunked()) {
+    for (const auto& [begin, end] : response_->chunk_data()) {
+      gather_.Add(up_.data() + begin, end - begin);
+    }
+  } else {
+    gather_.Add(up_.data() + from, n);
+  }
+  return n;
+}
+
+// After a 101: the 101 head and anything after it go to the client, then bytes are copied
+// both ways until both directions are closed.
+Task<Session::Outcome> Session::Tunnel() {
+  phase_ = Phase::kTunnel;
+  ErrorCode ec;
+  co_await boost::asio::async_write(client_, boost::asio::buffer(up_.data(), up_.size()),
+                                    Await(ec));
+  if (ec) co_return Outcome::kAborted;
+  wrote_response_ = true;
+  last_write_ = Now();
+  SetDeadline(ExchangeDeadline());
+  up_.Consume(up_.size());
+  in_.Consume(request_bytes_);
+  request_bytes_ = 0;
+  Spawn(&Session::TunnelUpstreamToClient);
+  for (;;) {
+    if (!in_.empty()) {
+      co_await boost::asio::async_write(upstream_, boost::asio::buffer(in_.data(), in_.size()),
+                                        Await(ec));
+      if (ec) break;
+      in_.Consume(in_.size());
+    }
+    std::size_t n = co_await client_.async_read_some(in_.Prepare(kReadChunk), Await(ec));
+    if (ec) break;
+    in_.Commit(n);
+    last_write_ = Now();
+    if (timeouts_.idle.count() > 0) SetDeadline(ExchangeDeadline());
+  }
+  ErrorCode ignored;
+  if (ec == boost::asio::error::eof) {
+    upstream_.shutdown(Socket::shutdown_send, ignored);
+  } else {
+    upstream_.close(ignored);
+    client_.close(ignored);
+  }
+  co_await WaitSide();
+  co_return Outcome::kTunnelled;
+}
+
+Task<void> Session::TunnelUpstreamToClient() {
+  ErrorCode ec;
+  for (;;) {
+    std::size_t n = co_await upstream_.async_read_some(up_.Prepare(kReadChunk), Await(ec));
+    if (ec) break;
+    up_.Commit(n);
+    co_await boost::asio::async_write(client_, boost::asio::buffer(up_.data(), up_.size()),
+                                      Await(ec));
+    up_.Consume(up_.size());
+    if (ec) break;
+    last_write_ = Now();
+    if (timeouts_.idle.count() > 0) SetDeadline(ExchangeDeadline());
+  }
+  ErrorCode ignored;
+  if (ec == boost::asio::error::eof) {
+    client_.shutdown(Socket::shutdown_send, ignored);
+  } else {
+    client_.close(ignored);
+    upstream_.close(ignored);
+  }
+}
+
+// Streams the rest of the request body from the client to the instance, parsing only to find
+// its end (bytes after it belong to the next request and stay in in_).
+Task<void> Session::Pump() {
+  ErrorCode ec;
+  for (;;) {
+    if (!in_.empty()) {
+      std::size_t used = request_->Parse(in_.data(), 0, in_.size(), ec);
+      if (ec && ec != http::error::need_more) {
+        pump_status_ = StatusForBodyError(ec);
+        break;
+      }
+      if (used > 0) {
+        co_await boost::asio::async_write(upstream_, boost::asio::buffer(in_.data(), used),
+                                          Await(ec));
+        if (ec) {
+          pump_status_ = kUpstreamGone;
+          break;
+        }
+        in_.Consume(used);
+      }
+      if (request_->is_done()) co_return;
+    }
+    std::size_t n = co_await client_.async_read_some(in_.Prepare(kReadChunk), Await(ec));
+    if (ec) {
+      pump_status_ = kClientGone;
+      break;
+    }
+    in_.Commit(n);
+  }
+  ErrorCode ignored;
+  upstream_.close(ignored);  // wakes the response relay, which reports the failure
+}
+
+void Session::Spawn(Task<void> (Session::*side)()) {
+  side_running_ = true;
+  boost::asio::co_spawn(
+      worker_.context().get_executor(),
+      [self = shared_from_this(), side] { return ((*self).*side)(); },
+      [self = shared_from_this()](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);  // allocation failure only: fatal
+        self->side_running_ = false;
+        self->side_timer_.cancel();
+      });
+}
+
+Task<void> Session::WaitSide() {
+  while (side_running_) {
+    side_timer_.expires_at(SteadyTime::max());
+    ErrorCode ec;
+    co_await side_timer_.async_wait(Await(ec));
+  }
+}
+
+}  // namespace ebb::gateway

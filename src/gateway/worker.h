@@ -1,0 +1,108 @@
+// One event loop of the gateway: a thread running its own io_context, an acceptor on the shared
+// address (SO_REUSEPORT: the kernel spreads connections over the workers), the client sessions
+// it accepted, its upstream pool, its route snapshot and its counters.
+//
+// Everything a worker owns is used on its thread only; other threads reach it by posting to
+// context() (Gateway does so for route and endpoint updates, collection and shutdown). The
+// counters are relaxed atomics written by the worker alone so Stats() can read them anytime.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+
+#include "common/status.h"
+#include "gateway/asio_types.h"
+#include "gateway/balancer.h"
+#include "gateway/compiled_routes.h"
+#include "gateway/gateway.h"
+#include "gateway/upstream_pool.h"
+
+namespace ebb::gateway {
+
+class Session;
+
+// gateway.<name> counters of one worker.
+struct WorkerCounters {
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> requests_parked{0};
+  std::atomic<std::uint64_t> responses_not_found{0};
+  std::atomic<std::uint64_t> responses_bad_request{0};
+  std::atomic<std::uint64_t> responses_queue_full{0};
+  std::atomic<std::uint64_t> responses_timeout{0};
+  std::atomic<std::uint64_t> responses_bad_gateway{0};
+  std::atomic<std::uint64_t> upstream_connects{0};
+  std::atomic<std::uint64_t> upstream_connect_failures{0};
+
+  // Single writer: a plain load + store, no locked instruction.
+  static void Bump(std::atomic<std::uint64_t>& counter) {
+    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  void AddTo(GatewayStats& stats) const;
+};
+
+class Worker {
+ public:
+  Worker(int index, const Limits& limits, const Callbacks& callbacks, std::uint64_t seed);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Before Start, from the starting thread: opens this worker's acceptor.
+  Status Listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  void Start();  // runs the loop on a new thread
+  // Waits for the loop to finish (ForceStop posted); past `grace` the loop is stopped hard.
+  void Join(std::chrono::milliseconds grace);
+
+  boost::asio::io_context& context() { return io_; }
+
+  // On the worker thread (post to context() from elsewhere).
+  void BeginStop(std::promise<void> drained);  // stop accepting, close idle connections
+  void ForceStop();                            // close everything, let the loop finish
+
+  // For sessions, on the worker thread.
+  int index() const { return index_; }
+  const Limits& limits() const { return limits_; }
+  const Callbacks& callbacks() const { return callbacks_; }
+  const std::shared_ptr<const CompiledRoutes>& routes() const { return routes_; }
+  void set_routes(std::shared_ptr<const CompiledRoutes> routes) { routes_ = std::move(routes); }
+  UpstreamPool& pool() { return pool_; }
+  Rng& rng() { return rng_; }
+  WorkerCounters& counters() { return counters_; }
+  const WorkerCounters& counters() const { return counters_; }
+  bool stopping() const { return stopping_; }
+  void Register(Session* session) { sessions_.insert(session); }
+  void Unregister(Session* session);
+
+ private:
+  Task<void> AcceptLoop();
+  void CheckDrained();
+
+  const int index_;
+  const Limits limits_;
+  const Callbacks callbacks_;
+  WorkerCounters counters_;
+  // Declared before io_ so that sessions destroyed with the io_context can still unregister.
+  std::unordered_set<Session*> sessions_;  // worker thread only
+  std::optional<std::promise<void>> drained_;
+  bool stopping_ = false;
+
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<Executor>> work_;
+  Acceptor acceptor_;
+  std::thread thread_;
+  std::promise<void> finished_;  // set by the thread when run() returns
+
+  // Worker thread only.
+  std::shared_ptr<const CompiledRoutes> routes_;
+  UpstreamPool pool_;
+  Rng rng_;
+};
+
+}  // namespace ebb::gateway

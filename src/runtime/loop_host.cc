@@ -1,0 +1,165 @@
+#include "runtime/loop_host.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+
+namespace ebb::runtime {
+
+LoopHost::LoopHost(EventLoop& loop, InstanceTracker& tracker, LoopHostOptions options)
+    : loop_(loop),
+      tracker_(tracker),
+      options_(std::move(options)),
+      probes_(loop, spawner_, options_.base_env),
+      next_port_(options_.port_min) {}
+
+LoopHost::~LoopHost() {
+  for (auto& [pid, run] : running_) {
+    loop_.Unwatch(run->pidfd.get());
+    CloseOutput(*run);
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    tracker_.Forget(pid);
+  }
+}
+
+Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
+                               std::function<void(ProcessExit)> on_exit) {
+  Result<LaunchPlan> plan = PlanLaunch(
+      *request.revision, InstanceEnv{request.port, options_.notify_socket}, options_.base_env);
+  if (!plan.ok()) return plan.status();
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
+  UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
+  // Only our end is non-blocking: the app's stdout must behave like an ordinary one.
+  ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
+  SpawnRequest spawn{plan->path,      plan->argv,      plan->env,        plan->cwd,
+                     write_end.get(), write_end.get(), request.listen_fd};
+  Result<SpawnedProcess> proc = spawner_.Spawn(spawn);
+  if (!proc.ok()) return proc.status();
+  auto run = std::make_unique<Running>();
+  run->pid = proc->pid;
+  run->pidfd = std::move(proc->pidfd);
+  run->output = std::move(read_end);
+  run->log = request.log;
+  run->on_exit = std::move(on_exit);
+  Status recorded = tracker_.Record(run->pid, proc->start_ticks, request.pod);
+  Status watched = recorded.ok() ? Watch(*run) : recorded;
+  pid_t pid = run->pid;
+  running_.emplace(pid, std::move(run));
+  if (!watched.ok()) {  // an instance we could not track or watch must not run
+    auto it = running_.find(pid);
+    it->second->on_exit = nullptr;
+    loop_.Unwatch(it->second->pidfd.get());
+    CloseOutput(*it->second);
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    tracker_.Forget(pid);
+    running_.erase(it);
+    return watched;
+  }
+  return pid;
+}
+
+Status LoopHost::Watch(Running& run) {
+  pid_t pid = run.pid;
+  EBB_RETURN_IF_ERROR(loop_.Watch(run.output.get(), EPOLLIN, [this, pid](std::uint32_t) {
+    auto it = running_.find(pid);
+    if (it != running_.end()) ReadOutput(*it->second);
+  }));
+  return loop_.Watch(run.pidfd.get(), EPOLLIN, [this, pid](std::uint32_t) { OnExited(pid); });
+}
+
+void LoopHost::ReadOutput(Running& run) {
+  char buf[64 * 1024];
+  while (run.output.valid()) {
+    ssize_t n = ::read(run.output.get(), buf, sizeof buf);
+    if (n > 0) {
+      run.log->Append(std::string_view(buf, static_cast<std::size_t>(n)));
+    } else if (n == 0 || errno != EINTR) {
+      if (n == 0 || errno != EAGAIN) CloseOutput(run);  // EOF: every writer has gone
+      return;
+    }
+  }
+}
+
+void LoopHost::CloseOutput(Running& run) {
+  if (!run.output.valid()) return;
+  loop_.Unwatch(run.output.get());
+  run.output.reset();
+}
+
+void LoopHost::OnExited(pid_t pid) {
+  auto it = running_.find(pid);
+  if (it == running_.end()) return;
+  std::unique_ptr<Running> run = std::move(it->second);
+  running_.erase(it);
+  loop_.Unwatch(run->pidfd.get());
+  // The zombie leader still reserves the group id, so this reaches only its own group.
+  ::kill(-pid, SIGKILL);
+  ReadOutput(*run);  // what the leader wrote before exiting is in the pipe already
+  CloseOutput(*run);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  tracker_.Forget(pid);
+  ProcessExit exit;
+  if (WIFEXITED(status)) exit.code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) exit.signal = WTERMSIG(status);
+  if (run->on_exit) run->on_exit(exit);
+}
+
+void LoopHost::SignalGroup(pid_t pgid, int sig) {
+  // Only groups we started and have not reaped: kill(-0) or a reaped id would hit others.
+  if (pgid > 0 && running_.count(pgid) != 0) ::kill(-pgid, sig);
+}
+
+InstanceHost::TimerId LoopHost::At(std::chrono::steady_clock::time_point when,
+                                   std::function<void()> fn) {
+  return loop_.At(when, std::move(fn));
+}
+
+void LoopHost::CancelTimer(TimerId id) { loop_.Cancel(id); }
+
+InstanceHost::ProbeId LoopHost::StartProbe(const ProbeRequest& request,
+                                           std::function<void(bool ok)> done) {
+  return probes_.Start(request, std::move(done));
+}
+
+void LoopHost::CancelProbe(ProbeId id) { probes_.Cancel(id); }
+
+Result<int> LoopHost::PickPort() {
+  Result<Listener> bound = BindNextPort(false);
+  if (!bound.ok()) return bound.status();
+  return bound->port;  // closed again: the app binds it
+}
+
+Result<Listener> LoopHost::Listen() { return BindNextPort(true); }
+
+// A rotating cursor, so that a port an instance just released (maybe in TIME_WAIT, maybe
+// still in a client's pool) is not handed out again at once.
+Result<Listener> LoopHost::BindNextPort(bool listen) {
+  int span = options_.port_max - options_.port_min + 1;
+  for (int tries = 0; tries < span; ++tries) {
+    int port = next_port_;
+    next_port_ = port >= options_.port_max ? options_.port_min : port + 1;
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return ErrnoStatus("socket", errno);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) continue;
+    if (listen && ::listen(fd.get(), SOMAXCONN) < 0) return ErrnoStatus("listen", errno);
+    return Listener{std::move(fd), port};
+  }
+  return Status(Code::kUnavailable, "no free port in " + std::to_string(options_.port_min) + "-" +
+                                        std::to_string(options_.port_max));
+}
+
+}  // namespace ebb::runtime

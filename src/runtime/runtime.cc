@@ -1,0 +1,130 @@
+#include "runtime/runtime.h"
+
+#include <cstdlib>
+#include <future>
+
+#include "runtime/event_loop.h"
+#include "runtime/loop_host.h"
+#include "runtime/notify.h"
+#include "runtime/supervisor.h"
+#include "runtime/tracker.h"
+
+namespace ebb::runtime {
+namespace {
+
+std::string TrackingDir(const std::string& data_dir) { return data_dir + "/runtime/instances"; }
+
+std::vector<std::string> InheritedEnv(const std::vector<std::string>& names) {
+  std::vector<std::string> env;
+  for (const std::string& name : names) {
+    if (const char* value = std::getenv(name.c_str())) env.push_back(name + "=" + value);
+  }
+  return env;
+}
+
+}  // namespace
+
+Runtime::Runtime() = default;
+
+Result<std::unique_ptr<Runtime>> Runtime::Start(Options options, Callbacks callbacks,
+                                                const Clock& clock) {
+  if (options.data_dir.empty()) return Status(Code::kInvalid, "runtime: data_dir is required");
+  std::unique_ptr<Runtime> rt(new Runtime());
+  Result<std::unique_ptr<EventLoop>> loop = EventLoop::Create(clock);
+  if (!loop.ok()) return loop.status();
+  rt->loop_ = std::move(loop).value();
+  rt->tracker_ = std::make_unique<InstanceTracker>(TrackingDir(options.data_dir));
+  rt->orphans_reaped_ = rt->tracker_->ReapOrphans();
+  Runtime* self = rt.get();
+  auto notify =
+      NotifySocket::Open(*rt->loop_, [self](pid_t pgid) { self->supervisor_->NotifyReady(pgid); });
+  if (!notify.ok()) return notify.status();
+  rt->notify_ = std::move(notify).value();
+  LoopHostOptions host{InheritedEnv(options.inherit_env), rt->notify_->address(), options.port_min,
+                       options.port_max};
+  rt->host_ = std::make_unique<LoopHost>(*rt->loop_, *rt->tracker_, std::move(host));
+  SupervisorOptions sup;
+  sup.max_grace = options.max_grace;
+  sup.restart = options.restart;
+  sup.log_bytes = options.log_bytes;
+  rt->supervisor_ = std::make_unique<Supervisor>(sup, std::move(callbacks), *rt->host_, clock);
+  rt->thread_ = std::thread([self] { self->loop_->Run(); });
+  return rt;
+}
+
+Runtime::~Runtime() { Stop(); }
+
+void Runtime::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    if (thread_.joinable()) {
+      loop_->Post([this] { supervisor_->Shutdown([this] { loop_->Quit(); }); });
+    }
+  }
+  if (thread_.joinable()) thread_.join();
+  // The loop has stopped: tear down in reverse order of use, on this thread.
+  supervisor_.reset();
+  host_.reset();
+  notify_.reset();
+}
+
+void Runtime::Queue(std::function<void()> task) {
+  std::lock_guard lock(mu_);
+  if (!stopped_) loop_->Post(std::move(task));
+}
+
+// Runs `fn` on the runtime thread and returns its result; inline when already there.
+template <typename T, typename F>
+T Runtime::OnLoop(F fn, T if_stopped) {
+  if (loop_->InLoopThread()) return fn();
+  std::promise<T> promise;
+  std::future<T> result = promise.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return if_stopped;
+    // Queued before Stop's shutdown task, so it runs before the loop quits.
+    loop_->Post([&] { promise.set_value(fn()); });
+  }
+  return result.get();
+}
+
+void Runtime::SetRevision(const std::string& key, nlohmann::json revision) {
+  Queue([this, key, revision = std::move(revision)] { supervisor_->SetRevision(key, revision); });
+}
+
+void Runtime::RemoveRevision(const std::string& key) {
+  Queue([this, key] { supervisor_->RemoveRevision(key); });
+}
+
+void Runtime::Scale(const std::string& key, int wanted) {
+  Queue([this, key, wanted] { supervisor_->Scale(key, wanted); });
+}
+
+void Runtime::Drained(const std::string& key, const std::string& instance_id) {
+  Queue([this, key, instance_id] { supervisor_->Drained(key, instance_id); });
+}
+
+std::vector<nlohmann::json> Runtime::Pods() {
+  return OnLoop<std::vector<nlohmann::json>>([this] { return supervisor_->Pods(); }, {});
+}
+
+Result<std::shared_ptr<const LogBuffer>> Runtime::FollowLogs(const std::string& pod) {
+  std::shared_ptr<const LogBuffer> log = OnLoop<std::shared_ptr<const LogBuffer>>(
+      [this, &pod] { return supervisor_->Log(pod); }, nullptr);
+  if (!log) return Status(Code::kNotFound, "pods \"" + pod + "\" not found");
+  return log;
+}
+
+Result<std::string> Runtime::Logs(const std::string& pod, std::optional<int> tail) {
+  Result<std::shared_ptr<const LogBuffer>> log = FollowLogs(pod);
+  if (!log.ok()) return log.status();
+  return (*log)->Tail(tail);
+}
+
+int Runtime::ReapOrphans(const std::string& data_dir) {
+  return InstanceTracker(TrackingDir(data_dir)).ReapOrphans();
+}
+
+}  // namespace ebb::runtime

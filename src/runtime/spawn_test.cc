@@ -1,0 +1,151 @@
+// Real processes: what a spawned child sees, and how failures come back.
+#include "runtime/spawn.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace ebb::runtime {
+namespace {
+
+struct Output {
+  std::string text;
+  int status = 0;
+};
+
+// Spawns `script` under /bin/sh with stdout on a pipe; returns what it printed and its status.
+Output RunShell(const std::string& script, SpawnRequest req = {}) {
+  int fds[2];
+  EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  req.path = "/bin/sh";
+  req.argv = {"sh", "-c", script};
+  req.stdout_fd = fds[1];
+  ProcessSpawner spawner;
+  Result<SpawnedProcess> proc = spawner.Spawn(req);
+  ::close(fds[1]);
+  Output out;
+  EXPECT_TRUE(proc.ok()) << proc.status().ToString();
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.text.append(buf, n);
+  ::close(fds[0]);
+  if (proc.ok()) ::waitpid(proc->pid, &out.status, 0);
+  return out;
+}
+
+TEST(ProcessSpawner, StartsANewSessionWithTheGivenEnvironmentAndCwd) {
+  SpawnRequest req;
+  req.env = {"FOO=bar baz", "PATH=/usr/bin:/bin"};
+  req.cwd = "/tmp";
+  Output out = RunShell(R"sh(echo "$FOO|$(pwd)|$$|$(cut -d' ' -f5,6 /proc/$$/stat)")sh", req);
+  // pid == process group == session: setsid() ran in the child.
+  std::string pid = out.text.substr(out.text.find("/tmp|") + 5);
+  pid = pid.substr(0, pid.find('|'));
+  EXPECT_EQ(out.text, "bar baz|/tmp|" + pid + "|" + pid + " " + pid + "\n");
+  EXPECT_TRUE(WIFEXITED(out.status));
+}
+
+TEST(ProcessSpawner, PassesTheListeningSocketAsFd3WithItsOwnPid) {
+  int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(sock, 0);
+  SpawnRequest req;
+  req.listen_fd = sock;
+  req.env = {"PATH=/usr/bin:/bin", "LISTEN_PID=stale", "LISTEN_FDS=7"};
+  Output out = RunShell(
+      R"sh(echo "$LISTEN_FDS $LISTEN_FDNAMES $LISTEN_PID $$"; readlink /proc/$$/fd/3 | cut -c1-8)sh",
+      req);
+  ::close(sock);
+  std::string first = out.text.substr(0, out.text.find('\n'));
+  std::string pid = first.substr(first.rfind(' ') + 1);
+  EXPECT_EQ(first, "1 http " + pid + " " + pid);  // the caller's LISTEN_* are replaced
+  EXPECT_EQ(out.text.substr(first.size() + 1), "socket:[\n");
+}
+
+TEST(ProcessSpawner, LeaksNoDescriptorOfTheServer) {
+  int leaky = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
+  ASSERT_GE(leaky, 0);
+  std::string n = std::to_string(leaky);
+  Output out = RunShell("[ -e /proc/$$/fd/" + n + " ] && echo leaked || echo clean; " +
+                        "[ -e /proc/$$/fd/0 ] && echo stdin");
+  ::close(leaky);
+  EXPECT_EQ(out.text, "clean\nstdin\n");
+}
+
+TEST(ProcessSpawner, ResetsIgnoredSignalsAndTheSignalMask) {
+  struct sigaction ignore{}, old_pipe{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &old_pipe);
+  sigset_t usr1, old_mask;
+  ::sigemptyset(&usr1);
+  ::sigaddset(&usr1, SIGUSR1);
+  ::pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
+  // exec: a shell waiting for a child blocks signals itself.
+  Output out = RunShell("exec grep -E '^Sig(Blk|Ign)' /proc/self/status");
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  ::sigaction(SIGPIPE, &old_pipe, nullptr);
+  EXPECT_NE(out.text.find("SigBlk:\t0000000000000000"), std::string::npos) << out.text;
+  std::string ign = out.text.substr(out.text.find("SigIgn:\t") + 8, 16);
+  unsigned long long mask = std::stoull(ign, nullptr, 16);
+  EXPECT_EQ(mask & (1ULL << (SIGPIPE - 1)), 0u) << out.text;
+}
+
+TEST(ProcessSpawner, ReportsAMissingProgramOrDirectory) {
+  ProcessSpawner spawner;
+  Result<SpawnedProcess> proc = spawner.Spawn({"/nonexistent/app", {"app"}, {}, ""});
+  EXPECT_EQ(proc.status().code(), Code::kNotFound);
+  EXPECT_EQ(proc.status().message(), "exec /nonexistent/app: No such file or directory");
+  char data[] = "/tmp/ebb-spawn-test-XXXXXX";  // a file without execute permission
+  ::close(::mkstemp(data));
+  proc = spawner.Spawn({data, {"data"}, {}, ""});
+  ::unlink(data);
+  EXPECT_EQ(proc.status().code(), Code::kNotFound);
+  EXPECT_NE(proc.status().message().find("Permission denied"), std::string::npos)
+      << proc.status().message();
+  proc = spawner.Spawn({"/bin/true", {"true"}, {}, "/nonexistent-dir"});
+  EXPECT_EQ(proc.status().code(), Code::kNotFound);
+  EXPECT_EQ(proc.status().message(), "workingDir /nonexistent-dir: No such file or directory");
+  EXPECT_EQ(spawner.Spawn({"/bin/true", {}, {}, ""}).status().code(), Code::kInvalid);
+}
+
+TEST(ProcessSpawner, RecordsTheStartTimeAndGivesAPidfd) {
+  ProcessSpawner spawner;
+  Result<SpawnedProcess> proc = spawner.Spawn({"/bin/sleep", {"sleep", "5"}, {}, ""});
+  ASSERT_TRUE(proc.ok()) << proc.status().ToString();
+  Result<std::uint64_t> ticks = ReadStartTicks(proc->pid);
+  ASSERT_TRUE(ticks.ok());
+  EXPECT_EQ(*ticks, proc->start_ticks);
+  EXPECT_GT(proc->start_ticks, 0u);
+  pollfd pfd{proc->pidfd.get(), POLLIN, 0};
+  EXPECT_EQ(::poll(&pfd, 1, 0), 0);  // still running
+  ::kill(proc->pid, SIGKILL);
+  EXPECT_EQ(::poll(&pfd, 1, 10000), 1);  // the pidfd reports the exit
+  ::waitpid(proc->pid, nullptr, 0);
+  EXPECT_EQ(ReadStartTicks(proc->pid).status().code(), Code::kNotFound);
+}
+
+TEST(ProcessSpawner, TheChildDiesWithTheThreadThatSpawnedIt) {
+  SpawnedProcess proc;
+  std::thread spawner_thread([&] {
+    ProcessSpawner spawner;
+    Result<SpawnedProcess> p = spawner.Spawn({"/bin/sleep", {"sleep", "30"}, {}, ""});
+    ASSERT_TRUE(p.ok());
+    proc = std::move(p).value();
+  });
+  spawner_thread.join();  // PR_SET_PDEATHSIG(SIGKILL) fires now
+  ASSERT_GT(proc.pid, 0);
+  pollfd pfd{proc.pidfd.get(), POLLIN, 0};
+  EXPECT_EQ(::poll(&pfd, 1, 10000), 1);
+  int status = 0;
+  ::waitpid(proc.pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+}
+
+}  // namespace
+}  // namespace ebb::runtime
