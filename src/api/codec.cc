@@ -2,8 +2,9 @@
 // stop here and become kBadRequest statuses that say where the input is wrong.
 #include "api/codec.h"
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
 
 #include "api/codec_internal.h"
 
@@ -28,7 +29,11 @@ Status BadNode(std::string_view source, const YAML::Node& node, const std::strin
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return false;
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -45,10 +50,15 @@ class YamlToJson {
 
   Status Convert(const YAML::Node& node, json* out) const {
     switch (node.Type()) {
-      case YAML::NodeType::Map: return ConvertMap(node, out);
-      case YAML::NodeType::Sequence: return ConvertSequence(node, out);
-      case YAML::NodeType::Scalar: return ConvertScalar(node, out);
-      default: *out = nullptr; return Status::Ok();
+      case YAML::NodeType::Map:
+        return ConvertMap(node, out);
+      case YAML::NodeType::Sequence:
+        return ConvertSequence(node, out);
+      case YAML::NodeType::Scalar:
+        return ConvertScalar(node, out);
+      default:
+        *out = nullptr;
+        return Status::Ok();
     }
   }
 
@@ -114,7 +124,8 @@ class YamlToJson {
 };
 
 // Appends `doc` to `out`, expanding a List kind ({kind: ...List, items: [...]}).
-Status AddManifest(json doc, std::vector<json>* out, const std::function<Status(const char*)>& bad) {
+Status AddManifest(json doc, std::vector<json>* out,
+                   const std::function<Status(const char*)>& bad) {
   if (doc.is_null()) return Status::Ok();
   if (!doc.is_object()) return bad("a manifest must be an object (a mapping)");
   auto kind = doc.find("kind");
@@ -145,9 +156,8 @@ Result<std::vector<json>> ParseYamlStream(std::string_view text, std::string_vie
   for (const YAML::Node& node : docs) {
     json doc;
     EBB_RETURN_IF_ERROR(convert.Convert(node, &doc));
-    EBB_RETURN_IF_ERROR(AddManifest(std::move(doc), &out, [&](const char* why) {
-      return BadNode(source, node, why);
-    }));
+    EBB_RETURN_IF_ERROR(AddManifest(std::move(doc), &out,
+                                    [&](const char* why) { return BadNode(source, node, why); }));
   }
   return out;
 }

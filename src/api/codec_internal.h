@@ -1,10 +1,9 @@
 // Internal to the codec: how plain YAML scalars are typed, shared by the reader and the writer.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace ebb::api::internal {
 

@@ -71,13 +71,12 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         ScalarCase{"true", true}, ScalarCase{"True", true}, ScalarCase{"FALSE", false},
         ScalarCase{"null", nullptr}, ScalarCase{"~", nullptr}, ScalarCase{"", nullptr},
-        ScalarCase{"42", 42}, ScalarCase{"-7", -7}, ScalarCase{"+3", 3},
-        ScalarCase{"0o17", 15}, ScalarCase{"0x1F", 31}, ScalarCase{"1.5", 1.5},
-        ScalarCase{"1e3", 1000.0}, ScalarCase{".5", 0.5},
-        ScalarCase{"18446744073709551615", json(18446744073709551615ull)},
-        ScalarCase{"-9223372036854775808", json(INT64_MIN)},
-        ScalarCase{"'42'", "42"}, ScalarCase{"\"true\"", "true"}, ScalarCase{"'null'", "null"},
-        ScalarCase{"yes", "yes"}, ScalarCase{"on", "on"}, ScalarCase{".inf", ".inf"},
+        ScalarCase{"42", 42}, ScalarCase{"-7", -7}, ScalarCase{"+3", 3}, ScalarCase{"0o17", 15},
+        ScalarCase{"0x1F", 31}, ScalarCase{"1.5", 1.5}, ScalarCase{"1e3", 1000.0},
+        ScalarCase{".5", 0.5}, ScalarCase{"18446744073709551615", json(18446744073709551615ull)},
+        ScalarCase{"-9223372036854775808", json(INT64_MIN)}, ScalarCase{"'42'", "42"},
+        ScalarCase{"\"true\"", "true"}, ScalarCase{"'null'", "null"}, ScalarCase{"yes", "yes"},
+        ScalarCase{"on", "on"}, ScalarCase{".inf", ".inf"},
         ScalarCase{"hello world", "hello world"}, ScalarCase{"1.2.3", "1.2.3"},
         ScalarCase{"!!str 42", "42"}, ScalarCase{"!!int 42", 42}, ScalarCase{"!!float 1", 1.0},
         ScalarCase{"!!bool true", true}, ScalarCase{"!!null ~", nullptr},
@@ -129,8 +128,7 @@ TEST_P(ParseErrorTest, NamesSourceLineAndColumn) {
   Result<std::vector<json>> r = ParseManifests(GetParam().text, "service.yaml");
   ASSERT_FALSE(r.ok()) << GetParam().text;
   EXPECT_EQ(r.status().code(), Code::kBadRequest);
-  EXPECT_NE(r.status().message().find(GetParam().want), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find(GetParam().want), std::string::npos) << r.status().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -218,25 +216,22 @@ TEST_P(ToYamlQuotingTest, Quotes) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, ToYamlQuotingTest,
-    testing::Values(QuoteCase{"plain", "plain"}, QuoteCase{"two words", "two words"},
-                    QuoteCase{"", "\"\""}, QuoteCase{"true", "\"true\""},
-                    QuoteCase{"null", "\"null\""}, QuoteCase{"~", "\"~\""},
-                    QuoteCase{"123", "\"123\""}, QuoteCase{"1.5", "\"1.5\""},
-                    QuoteCase{"0x1F", "\"0x1F\""}, QuoteCase{"yes", "\"yes\""},
-                    QuoteCase{"Off", "\"Off\""}, QuoteCase{"1:20", "\"1:20\""},
-                    QuoteCase{"1_000", "\"1_000\""}, QuoteCase{"*", "'*'"},
-                    QuoteCase{"-", "'-'"}, QuoteCase{"- x", "'- x'"}, QuoteCase{"-x", "-x"},
-                    QuoteCase{"a: b", "'a: b'"}, QuoteCase{"a #b", "'a #b'"},
-                    QuoteCase{"a#b", "a#b"}, QuoteCase{"key:", "'key:'"},
-                    QuoteCase{" lead", "' lead'"}, QuoteCase{"trail ", "'trail '"},
-                    QuoteCase{"it's", "it's"}, QuoteCase{"'q'", "'''q'''"},
-                    QuoteCase{"{x}", "'{x}'"}, QuoteCase{"@at", "'@at'"},
-                    QuoteCase{"%p", "'%p'"}, QuoteCase{"---", "'---'"},
-                    QuoteCase{"tab\there", "\"tab\\there\""}, QuoteCase{"bell\x07", "\"bell\\x07\""},
-                    QuoteCase{"http://x.io/a?b=c", "http://x.io/a?b=c"},
-                    QuoteCase{"caf\xC3\xA9", "caf\xC3\xA9"}, QuoteCase{"a\"b", "a\"b"},
-                    QuoteCase{" \n", "\" \\n\""}, QuoteCase{"\nx", "\"\\nx\""},
-                    QuoteCase{"a \nb", "\"a \\nb\""}));
+    testing::Values(
+        QuoteCase{"plain", "plain"}, QuoteCase{"two words", "two words"}, QuoteCase{"", "\"\""},
+        QuoteCase{"true", "\"true\""}, QuoteCase{"null", "\"null\""}, QuoteCase{"~", "\"~\""},
+        QuoteCase{"123", "\"123\""}, QuoteCase{"1.5", "\"1.5\""}, QuoteCase{"0x1F", "\"0x1F\""},
+        QuoteCase{"yes", "\"yes\""}, QuoteCase{"Off", "\"Off\""}, QuoteCase{"1:20", "\"1:20\""},
+        QuoteCase{"1_000", "\"1_000\""}, QuoteCase{"*", "'*'"}, QuoteCase{"-", "'-'"},
+        QuoteCase{"- x", "'- x'"}, QuoteCase{"-x", "-x"}, QuoteCase{"a: b", "'a: b'"},
+        QuoteCase{"a #b", "'a #b'"}, QuoteCase{"a#b", "a#b"}, QuoteCase{"key:", "'key:'"},
+        QuoteCase{" lead", "' lead'"}, QuoteCase{"trail ", "'trail '"}, QuoteCase{"it's", "it's"},
+        QuoteCase{"'q'", "'''q'''"}, QuoteCase{"{x}", "'{x}'"}, QuoteCase{"@at", "'@at'"},
+        QuoteCase{"%p", "'%p'"}, QuoteCase{"---", "'---'"},
+        QuoteCase{"tab\there", "\"tab\\there\""}, QuoteCase{"bell\x07", "\"bell\\x07\""},
+        QuoteCase{"http://x.io/a?b=c", "http://x.io/a?b=c"},
+        QuoteCase{"caf\xC3\xA9", "caf\xC3\xA9"}, QuoteCase{"a\"b", "a\"b"},
+        QuoteCase{" \n", "\" \\n\""}, QuoteCase{"\nx", "\"\\nx\""},
+        QuoteCase{"a \nb", "\"a \\nb\""}));
 
 TEST(ToYamlTest, LiteralBlocks) {
   EXPECT_EQ(ToYaml(json{{"a", {{"k", "line1\nline2\n"}}}}), "a:\n  k: |\n    line1\n    line2\n");

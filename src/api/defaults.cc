@@ -1,8 +1,7 @@
 // SetDefaults (pkg/apis/serving/v1/*_defaults.go, knative-spec.md §1.2). Only values of the
 // expected type are defaulted or rewritten; anything else is left for Validate to report.
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "api/naming.h"
 #include "api/validation.h"
@@ -47,8 +46,8 @@ void DefaultTimeouts(json& spec, const config::Defaults& d) {
 
 // container-name-template may use {{.Name}}, the name of the object owning the template.
 std::string BaseContainerName(const config::Defaults& d, const std::string& parent_name) {
-  Result<std::string> name = config::ExpandTemplate(d.container_name_template,
-                                                    {{"Name", parent_name}});
+  Result<std::string> name =
+      config::ExpandTemplate(d.container_name_template, {{"Name", parent_name}});
   return name.ok() && !name->empty() ? *name : "user-container";
 }
 
@@ -146,10 +145,12 @@ void DefaultTemplate(json& obj, const config::Config& cfg) {
   DefaultRevisionSpec(*tmpl_spec, meta != nullptr ? StringField(*meta, "name") : "", cfg);
 }
 
-void DefaultTraffic(json& spec, bool default_empty) {
+// `default_target` replaces a missing or empty traffic list (null: leave it empty).
+void DefaultTraffic(json& spec, const json& default_target) {
   json* traffic = MutableMember(spec, "traffic");
-  if (default_empty && (traffic == nullptr || (traffic->is_array() && traffic->empty()))) {
-    spec["traffic"] = json::array({{{"latestRevision", true}, {"percent", 100}}});
+  bool empty = traffic == nullptr || (traffic->is_array() && traffic->empty());
+  if (empty && !default_target.is_null()) {
+    spec["traffic"] = json::array({default_target});
     return;
   }
   if (traffic == nullptr || !traffic->is_array()) return;
@@ -163,14 +164,26 @@ void DefaultTraffic(json& spec, bool default_empty) {
   }
 }
 
-bool OwnedByService(const json& obj) {
+// The name of the Service owning `obj`, "" if none.
+std::string OwningService(const json& obj) {
   const json* meta = Member(obj, "metadata");
   const json* refs = meta != nullptr ? Member(*meta, "ownerReferences") : nullptr;
-  if (refs == nullptr || !refs->is_array()) return false;
+  if (refs == nullptr || !refs->is_array()) return "";
   for (const json& ref : *refs) {
-    if (StringField(ref, "kind") == "Service") return true;
+    if (StringField(ref, "kind") == "Service") return StringField(ref, "name");
   }
-  return false;
+  return "";
+}
+
+// A Service's route follows its own configuration; a Route made for a Service does too, and
+// names that configuration (same name as the Service) since a Route has no implied one.
+json DefaultTarget(Kind kind, const json& obj) {
+  json target = {{"latestRevision", true}, {"percent", 100}};
+  if (kind == Kind::kService) return target;
+  std::string service = OwningService(obj);
+  if (service.empty()) return nullptr;
+  target["configurationName"] = service;
+  return target;
 }
 
 void DefaultRevision(json& obj, const config::Config& cfg) {
@@ -190,16 +203,16 @@ void SetDefaults(Kind kind, json& obj, const json* old, const config::Config& cf
   if (Member(obj, "apiVersion") == nullptr) obj["apiVersion"] = kApiVersion;
   if (Member(obj, "kind") == nullptr) obj["kind"] = Info(kind).name;
   switch (kind) {
-    case Kind::kService: {
+    case Kind::kService:
       DefaultTemplate(obj, cfg);
-      if (json* spec = ObjectMember(obj, "spec")) DefaultTraffic(*spec, true);
+      if (json* spec = ObjectMember(obj, "spec")) DefaultTraffic(*spec, DefaultTarget(kind, obj));
       break;
-    }
-    case Kind::kConfiguration: DefaultTemplate(obj, cfg); break;
-    case Kind::kRoute: {
-      if (json* spec = ObjectMember(obj, "spec")) DefaultTraffic(*spec, OwnedByService(obj));
+    case Kind::kConfiguration:
+      DefaultTemplate(obj, cfg);
       break;
-    }
+    case Kind::kRoute:
+      if (json* spec = ObjectMember(obj, "spec")) DefaultTraffic(*spec, DefaultTarget(kind, obj));
+      break;
     case Kind::kRevision:
       if (old == nullptr) DefaultRevision(obj, cfg);  // a Revision's spec is immutable
       break;

@@ -48,7 +48,8 @@ std::string RepositoryError(std::string_view repo) {
   size_t slash = repo.find('/');
   if (slash != std::string_view::npos && IsRegistry(repo.substr(0, slash))) {
     std::string_view registry = repo.substr(0, slash);
-    if (!OnlyChars(registry, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")) {
+    if (!OnlyChars(registry,
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")) {
       return "invalid registry \"" + std::string(registry) + "\"";
     }
     repo = repo.substr(slash + 1);

@@ -34,7 +34,8 @@ bool NameMatches(const KindInfo& info, const std::string& name) {
 
 // Strips ".serving.knative.dev" or ".v1.serving.knative.dev" (kubectl's resource.version.group).
 std::string StripGroup(std::string name) {
-  for (std::string suffix : {std::string(".") + kVersion + "." + kGroup, std::string(".") + kGroup}) {
+  for (std::string suffix :
+       {std::string(".") + kVersion + "." + kGroup, std::string(".") + kGroup}) {
     if (name.size() > suffix.size() &&
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
       return name.substr(0, name.size() - suffix.size());
@@ -60,8 +61,6 @@ std::optional<Kind> KindFromName(std::string_view name) {
   return std::nullopt;
 }
 
-std::string QualifiedResource(Kind kind) {
-  return std::string(Info(kind).plural) + "." + kGroup;
-}
+std::string QualifiedResource(Kind kind) { return std::string(Info(kind).plural) + "." + kGroup; }
 
 }  // namespace ebb::api

@@ -20,10 +20,10 @@ inline constexpr Kind kAllKinds[] = {Kind::kService, Kind::kConfiguration, Kind:
 
 struct KindInfo {
   Kind kind;
-  const char* name;       // "Service"
-  const char* plural;     // "services"
-  const char* singular;   // "service"
-  const char* list_kind;  // "ServiceList"
+  const char* name;                      // "Service"
+  const char* plural;                    // "services"
+  const char* singular;                  // "service"
+  const char* list_kind;                 // "ServiceList"
   std::vector<std::string> short_names;  // {"kservice", "ksvc"}
 };
 

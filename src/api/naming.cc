@@ -44,7 +44,9 @@ bool MatchesDns1123Subdomain(std::string_view s) {
   }
 }
 
-std::string MaxLength(size_t n) { return "must be no more than " + std::to_string(n) + " characters"; }
+std::string MaxLength(size_t n) {
+  return "must be no more than " + std::to_string(n) + " characters";
+}
 
 // Joins the failed checks the way Kubernetes lists them ("...; must be no more than 63 ...").
 std::string Join(std::string a, const std::string& b) {
@@ -140,8 +142,8 @@ std::string ChildName(std::string_view parent, std::string_view suffix) {
   constexpr size_t kHead = kLongest - 32;  // what is left of the parent beside an md5 hex
   if (parent.size() + suffix.size() <= kLongest) return std::string(parent) + std::string(suffix);
   if (suffix.size() >= kHead) {
-    std::string ret = std::string(parent.substr(0, kHead)) +
-                      Md5Hex(std::string(parent) + std::string(suffix));
+    std::string ret =
+        std::string(parent.substr(0, kHead)) + Md5Hex(std::string(parent) + std::string(suffix));
     if (ret.size() < kLongest) ret += suffix.substr(0, kLongest - ret.size());
     while (!ret.empty() && !IsAlnum(ret.back())) ret.pop_back();
     return ret;

@@ -83,8 +83,9 @@ TEST(NamingTest, ChildNameLongParentIsTruncatedWithMd5) {
             std::string(25, 'a') + "dc2f2f2462a0d72358b2f99389458606" + "-00001");
   std::string config = "this-is-a-very-long-configuration-name-that-exceeds-the-limit-x";
   std::string name = ChildName(config, "-00001");
-  EXPECT_EQ(name, "this-is-a-very-long-confi"  // 25 characters of the parent
-                  "79437a7757ae9a498e0128fa7cfc7ee8-00001");
+  EXPECT_EQ(name,
+            "this-is-a-very-long-confi"  // 25 characters of the parent
+            "79437a7757ae9a498e0128fa7cfc7ee8-00001");
   EXPECT_EQ(name.size(), 63u);
   EXPECT_TRUE(IsDns1035Label(name));
   EXPECT_NE(ChildName(std::string(58, 'a'), "-00001"), ChildName(std::string(59, 'a'), "-00001"));

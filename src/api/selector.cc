@@ -3,7 +3,6 @@
 #include "api/selector.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "api/naming.h"
@@ -63,12 +62,23 @@ class LabelSelectorParser {
 
   bool ReadPunctuation(char c) {
     switch (c) {
-      case '=': tok_ = Token::kEq; break;
-      case '!': tok_ = Token::kBang; break;
-      case '(': tok_ = Token::kOpen; break;
-      case ')': tok_ = Token::kClose; break;
-      case ',': tok_ = Token::kComma; break;
-      default: return false;
+      case '=':
+        tok_ = Token::kEq;
+        break;
+      case '!':
+        tok_ = Token::kBang;
+        break;
+      case '(':
+        tok_ = Token::kOpen;
+        break;
+      case ')':
+        tok_ = Token::kClose;
+        break;
+      case ',':
+        tok_ = Token::kComma;
+        break;
+      default:
+        return false;
     }
     ++pos_;
     return true;
@@ -76,9 +86,12 @@ class LabelSelectorParser {
 
   std::string Describe() const {
     switch (tok_) {
-      case Token::kIdent: return "'" + ident_ + "'";
-      case Token::kEnd: return "the end";
-      default: return "'" + std::string(text_.substr(pos_ - 1, 1)) + "'";
+      case Token::kIdent:
+        return "'" + ident_ + "'";
+      case Token::kEnd:
+        return "the end";
+      default:
+        return "'" + std::string(text_.substr(pos_ - 1, 1)) + "'";
     }
   }
 
@@ -97,13 +110,17 @@ class LabelSelectorParser {
     EBB_RETURN_IF_ERROR(ParseKey(req));
     switch (tok_) {
       case Token::kEnd:
-      case Token::kComma: req->op = Op::kExists; return Status::Ok();
+      case Token::kComma:
+        req->op = Op::kExists;
+        return Status::Ok();
       case Token::kEq:
-      case Token::kNotEq: return ParseEquality(req);
+      case Token::kNotEq:
+        return ParseEquality(req);
       case Token::kIn:
-      case Token::kNotIn: return ParseSet(req);
-      default: return Error("expected an operator after key \"" + req->key + "\", found " +
-                            Describe());
+      case Token::kNotIn:
+        return ParseSet(req);
+      default:
+        return Error("expected an operator after key \"" + req->key + "\", found " + Describe());
     }
   }
 
@@ -180,11 +197,15 @@ bool LabelSelector::Matches(const std::map<std::string, std::string>& labels) co
         present && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end();
     switch (r.op) {
       case Op::kEq:
-      case Op::kIn: return in_values;
+      case Op::kIn:
+        return in_values;
       case Op::kNotEq:
-      case Op::kNotIn: return !in_values;
-      case Op::kExists: return present;
-      case Op::kNotExists: return !present;
+      case Op::kNotIn:
+        return !in_values;
+      case Op::kExists:
+        return present;
+      case Op::kNotExists:
+        return !present;
     }
     return false;
   });
@@ -253,8 +274,7 @@ std::string FieldValue(const nlohmann::json& object, std::string_view path) {
 }
 
 Status SelectorError(std::string_view text, const std::string& why) {
-  return Status(Code::kBadRequest,
-                "invalid field selector \"" + std::string(text) + "\": " + why);
+  return Status(Code::kBadRequest, "invalid field selector \"" + std::string(text) + "\": " + why);
 }
 
 }  // namespace

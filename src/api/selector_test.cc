@@ -80,11 +80,10 @@ TEST(LabelSelectorTest, EmptyValueAfterEqualsAtEnd) {
   EXPECT_TRUE(sel->Matches(Labels{{"app", ""}}));
 }
 
-const json kEvent = {
-    {"metadata", {{"name", "hello"}, {"namespace", "default"}}},
-    {"involvedObject", {{"kind", "Service"}, {"name", "hello"}, {"uid", "u-1"}}},
-    {"count", 3},
-    {"status", {{"ready", true}}}};
+const json kEvent = {{"metadata", {{"name", "hello"}, {"namespace", "default"}}},
+                     {"involvedObject", {{"kind", "Service"}, {"name", "hello"}, {"uid", "u-1"}}},
+                     {"count", 3},
+                     {"status", {{"ready", true}}}};
 
 struct FieldCase {
   const char* selector;

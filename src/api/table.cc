@@ -32,8 +32,8 @@ struct Column {
   Source source;
 };
 
-const Column kName = {"Name", "string", "name",
-                      "Name must be unique within a namespace.", Source::kName};
+const Column kName = {"Name", "string", "name", "Name must be unique within a namespace.",
+                      Source::kName};
 const Column kAge = {"Age", "date", "",
                      "CreationTimestamp is the server time when this object was created.",
                      Source::kAge};
@@ -43,15 +43,16 @@ const Column kLatestCreated = {"LatestCreated", "string", "",
 const Column kLatestReady = {"LatestReady", "string", "",
                              "The name of the latest revision that became ready.",
                              Source::kLatestReady};
-const Column kReady = {"Ready", "string", "", "The status of the Ready condition.",
-                       Source::kReady};
+const Column kReady = {"Ready", "string", "", "The status of the Ready condition.", Source::kReady};
 const Column kReason = {"Reason", "string", "", "The reason of the Ready condition.",
                         Source::kReason};
 
 std::vector<Column> ColumnsOf(Kind kind) {
   switch (kind) {
-    case Kind::kService: return {kName, kUrl, kLatestCreated, kLatestReady, kReady, kReason, kAge};
-    case Kind::kConfiguration: return {kName, kLatestCreated, kLatestReady, kReady, kReason, kAge};
+    case Kind::kService:
+      return {kName, kUrl, kLatestCreated, kLatestReady, kReady, kReason, kAge};
+    case Kind::kConfiguration:
+      return {kName, kLatestCreated, kLatestReady, kReady, kReason, kAge};
     case Kind::kRevision:
       return {kName,
               {"Config Name", "string", "", "The configuration this revision belongs to.",
@@ -65,7 +66,8 @@ std::vector<Column> ColumnsOf(Kind kind) {
               {"Desired Replicas", "integer", "", "The number of instances the autoscaler wants.",
                Source::kDesiredReplicas},
               kAge};
-    case Kind::kRoute: return {kName, kUrl, kReady, kReason, kAge};
+    case Kind::kRoute:
+      return {kName, kUrl, kReady, kReason, kAge};
   }
   return {kName, kAge};
 }
@@ -109,22 +111,29 @@ json Age(const json& obj, Clock::time_point now) {
 
 json Cell(Source source, const json& obj, Clock::time_point now) {
   switch (source) {
-    case Source::kName: return StringOrNull(Find(obj, {"metadata", "name"}));
-    case Source::kAge: return Age(obj, now);
-    case Source::kUrl: return StringOrNull(Find(obj, {"status", "url"}));
+    case Source::kName:
+      return StringOrNull(Find(obj, {"metadata", "name"}));
+    case Source::kAge:
+      return Age(obj, now);
+    case Source::kUrl:
+      return StringOrNull(Find(obj, {"status", "url"}));
     case Source::kLatestCreated:
       return StringOrNull(Find(obj, {"status", "latestCreatedRevisionName"}));
     case Source::kLatestReady:
       return StringOrNull(Find(obj, {"status", "latestReadyRevisionName"}));
-    case Source::kReady: return ReadyField(obj, "status");
-    case Source::kReason: return ReadyField(obj, "reason");
+    case Source::kReady:
+      return ReadyField(obj, "status");
+    case Source::kReason:
+      return ReadyField(obj, "reason");
     case Source::kConfigLabel:
       return StringOrNull(Find(obj, {"metadata", "labels", "serving.knative.dev/configuration"}));
     case Source::kGenerationLabel:
       return StringOrNull(
           Find(obj, {"metadata", "labels", "serving.knative.dev/configurationGeneration"}));
-    case Source::kActualReplicas: return IntegerOrNull(Find(obj, {"status", "actualReplicas"}));
-    case Source::kDesiredReplicas: return IntegerOrNull(Find(obj, {"status", "desiredReplicas"}));
+    case Source::kActualReplicas:
+      return IntegerOrNull(Find(obj, {"status", "actualReplicas"}));
+    case Source::kDesiredReplicas:
+      return IntegerOrNull(Find(obj, {"status", "desiredReplicas"}));
   }
   return nullptr;
 }
@@ -148,9 +157,11 @@ std::string HumanDuration(std::chrono::seconds d) {
   if (minutes < 10) return to_string(minutes) + "m" + (s % 60 ? to_string(s % 60) + "s" : "");
   if (minutes < 180) return to_string(minutes) + "m";
   std::int64_t hours = s / 3600;
-  if (hours < 8) return to_string(hours) + "h" + (minutes % 60 ? to_string(minutes % 60) + "m" : "");
+  if (hours < 8)
+    return to_string(hours) + "h" + (minutes % 60 ? to_string(minutes % 60) + "m" : "");
   if (hours < 48) return to_string(hours) + "h";
-  if (hours < 24 * 8) return to_string(hours / 24) + "d" + (hours % 24 ? to_string(hours % 24) + "h" : "");
+  if (hours < 24 * 8)
+    return to_string(hours / 24) + "d" + (hours % 24 ? to_string(hours % 24) + "h" : "");
   if (hours < 24 * 365 * 2) return to_string(hours / 24) + "d";
   std::int64_t days = hours / 24;
   if (hours < 24 * 365 * 8) {

@@ -25,11 +25,11 @@ constexpr std::int64_t kMin = 60, kHour = 3600, kDay = 86400, kYear = 365 * kDay
 
 INSTANTIATE_TEST_SUITE_P(
     All, HumanDurationTest,
-    testing::Values(AgeCase{-5, "<invalid>"}, AgeCase{-1, "0s"}, AgeCase{0, "0s"},
-                    AgeCase{7, "7s"}, AgeCase{119, "119s"}, AgeCase{120, "2m"},
-                    AgeCase{200, "3m20s"}, AgeCase{599, "9m59s"}, AgeCase{600, "10m"},
-                    AgeCase{45 * kMin, "45m"}, AgeCase{179 * kMin + 59, "179m"},
-                    AgeCase{3 * kHour, "3h"}, AgeCase{5 * kHour + 10 * kMin, "5h10m"},
+    testing::Values(AgeCase{-5, "<invalid>"}, AgeCase{-1, "0s"}, AgeCase{0, "0s"}, AgeCase{7, "7s"},
+                    AgeCase{119, "119s"}, AgeCase{120, "2m"}, AgeCase{200, "3m20s"},
+                    AgeCase{599, "9m59s"}, AgeCase{600, "10m"}, AgeCase{45 * kMin, "45m"},
+                    AgeCase{179 * kMin + 59, "179m"}, AgeCase{3 * kHour, "3h"},
+                    AgeCase{5 * kHour + 10 * kMin, "5h10m"},
                     AgeCase{7 * kHour + 59 * kMin + 59, "7h59m"}, AgeCase{8 * kHour, "8h"},
                     AgeCase{20 * kHour, "20h"}, AgeCase{47 * kHour + 59 * kMin, "47h"},
                     AgeCase{2 * kDay, "2d"}, AgeCase{3 * kDay + 4 * kHour, "3d4h"},
@@ -72,9 +72,8 @@ TEST(TableColumnsTest, PerKind) {
             (V{"Name", "URL", "LatestCreated", "LatestReady", "Ready", "Reason", "Age"}));
   EXPECT_EQ(ColumnNames(Kind::kConfiguration),
             (V{"Name", "LatestCreated", "LatestReady", "Ready", "Reason", "Age"}));
-  EXPECT_EQ(ColumnNames(Kind::kRevision),
-            (V{"Name", "Config Name", "Generation", "Ready", "Reason", "Actual Replicas",
-               "Desired Replicas", "Age"}));
+  EXPECT_EQ(ColumnNames(Kind::kRevision), (V{"Name", "Config Name", "Generation", "Ready", "Reason",
+                                             "Actual Replicas", "Desired Replicas", "Age"}));
   EXPECT_EQ(ColumnNames(Kind::kRoute), (V{"Name", "URL", "Ready", "Reason", "Age"}));
 }
 
@@ -110,22 +109,21 @@ TEST(TableRowTest, FullObjectWhenAsked) {
 TEST(TableRowTest, MissingValuesAreNull) {
   json fresh = {{"metadata", {{"name", "new"}}}};
   json row = TableRow(Kind::kService, fresh, kNow, false);
-  EXPECT_EQ(row["cells"], json({"new", nullptr, nullptr, nullptr, nullptr, nullptr,
-                                "<unknown>"}));
+  EXPECT_EQ(row["cells"], json({"new", nullptr, nullptr, nullptr, nullptr, nullptr, "<unknown>"}));
 }
 
 TEST(TableRowTest, RevisionCells) {
-  json rev = {{"metadata",
-               {{"name", "hello-00002"},
-                {"creationTimestamp", FormatRfc3339(kNow - seconds(3 * 3600 + 600))},
-                {"labels",
-                 {{"serving.knative.dev/configuration", "hello"},
-                  {"serving.knative.dev/configurationGeneration", "2"}}}}},
-              {"status",
-               {{"actualReplicas", 1},
-                {"desiredReplicas", 2},
-                {"conditions",
-                 {{{"type", "Ready"}, {"status", "Unknown"}, {"reason", "Deploying"}}}}}}};
+  json rev = {
+      {"metadata",
+       {{"name", "hello-00002"},
+        {"creationTimestamp", FormatRfc3339(kNow - seconds(3 * 3600 + 600))},
+        {"labels",
+         {{"serving.knative.dev/configuration", "hello"},
+          {"serving.knative.dev/configurationGeneration", "2"}}}}},
+      {"status",
+       {{"actualReplicas", 1},
+        {"desiredReplicas", 2},
+        {"conditions", {{{"type", "Ready"}, {"status", "Unknown"}, {"reason", "Deploying"}}}}}}};
   EXPECT_EQ(TableRow(Kind::kRevision, rev, kNow, false)["cells"],
             json({"hello-00002", "hello", "2", "Unknown", "Deploying", 1, 2, "3h10m"}));
 }
@@ -135,11 +133,10 @@ TEST(TableRowTest, ConfigurationAndRouteCells) {
   EXPECT_EQ(TableRow(Kind::kConfiguration, cfg, kNow, false)["cells"],
             json({"hello", "hello-00001", "hello-00001", "True", nullptr, "7s"}));
   json route = ReadyService();
-  route["status"]["conditions"] = {{{"type", "Ready"}, {"status", "False"},
-                                    {"reason", "RevisionMissing"}}};
+  route["status"]["conditions"] = {
+      {{"type", "Ready"}, {"status", "False"}, {"reason", "RevisionMissing"}}};
   EXPECT_EQ(TableRow(Kind::kRoute, route, kNow, false)["cells"],
-            json({"hello", "http://hello.default.example.com", "False", "RevisionMissing",
-                  "7s"}));
+            json({"hello", "http://hello.default.example.com", "False", "RevisionMissing", "7s"}));
 }
 
 TEST(TableRowTest, WrongTypesAreNull) {

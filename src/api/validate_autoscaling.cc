@@ -38,10 +38,10 @@ constexpr Key kPanicThreshold{"panic-threshold-percentage", "panicThresholdPerce
 constexpr Key kRetention{"scale-to-zero-pod-retention-period", "scaleToZeroPodRetentionPeriod"};
 constexpr Key kAlgorithm{"metric-aggregation-algorithm", "metricAggregationAlgorithm"};
 
-constexpr Key kAllKeys[] = {kClass,        kMetric,         kTarget,    kUtilization,
-                            kBurst,        kMinScale,       kMaxScale,  kInitialScale,
-                            kActivationScale, kScaleDownDelay, kWindow, kPanicWindow,
-                            kPanicThreshold, kRetention,     kAlgorithm};
+constexpr Key kAllKeys[] = {kClass,           kMetric,         kTarget,   kUtilization,
+                            kBurst,           kMinScale,       kMaxScale, kInitialScale,
+                            kActivationScale, kScaleDownDelay, kWindow,   kPanicWindow,
+                            kPanicThreshold,  kRetention,      kAlgorithm};
 
 std::string Full(const char* name) { return std::string(kAutoscalingPrefix) + name; }
 
@@ -121,8 +121,8 @@ std::int64_t IntAtLeastZero(const Annotations& a, const Key& key) {
 void ValidateClass(const Annotations& a) {
   std::optional<Found> f = a.Get(kClass);
   if (f && f->value.ends_with(".knative.dev") && f->value != kKpa && f->value != kHpa) {
-    a.errs()->NotSupported(f->field, "supported values: \"" + std::string(kKpa) + "\", \"" +
-                                         kHpa + "\", or a class outside knative.dev");
+    a.errs()->NotSupported(f->field, "supported values: \"" + std::string(kKpa) + "\", \"" + kHpa +
+                                         "\", or a class outside knative.dev");
   }
 }
 
@@ -157,9 +157,9 @@ void ValidateScales(const Annotations& a, const config::Autoscaler& cfg) {
   std::int64_t min = IntAtLeastZero(a, kMinScale);
   std::int64_t max = IntAtLeastZero(a, kMaxScale);
   if (max != 0 && max < min) {
-    a.errs()->Invalid(a.Get(kMaxScale)->field, "max-scale=" + std::to_string(max) +
-                                                   " is less than min-scale=" +
-                                                   std::to_string(min));
+    a.errs()->Invalid(
+        a.Get(kMaxScale)->field,
+        "max-scale=" + std::to_string(max) + " is less than min-scale=" + std::to_string(min));
   }
   ValidateMaxScaleLimit(a, max, cfg.max_scale_limit);
   ValidateActivationScale(a, min, max);

@@ -160,8 +160,9 @@ void ValidateResources(const json& r, const std::string& path, Errors* errs) {
 
 void ValidateSecurityContext(const json& sc, const std::string& path, Errors* errs) {
   if (!CheckObject(sc, path, errs)) return;
-  CheckAllowedKeys(sc, {"allowPrivilegeEscalation", "capabilities", "readOnlyRootFilesystem",
-                        "runAsGroup", "runAsNonRoot", "runAsUser", "seccompProfile"},
+  CheckAllowedKeys(sc,
+                   {"allowPrivilegeEscalation", "capabilities", "readOnlyRootFilesystem",
+                    "runAsGroup", "runAsNonRoot", "runAsUser", "seccompProfile"},
                    path, errs);
   for (const char* key : {"allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot"}) {
     if (const json* v = Member(sc, key)) CheckBool(*v, Child(path, key), errs);
@@ -203,8 +204,8 @@ void ValidateEnums(const json& c, const std::string& path, Errors* errs) {
     errs->NotSupported(Child(path, "imagePullPolicy"),
                        "supported values: \"Always\", \"IfNotPresent\", \"Never\"");
   }
-  for (const char* key : {"workingDir", "terminationMessagePath", "terminationMessagePolicy",
-                          "imagePullPolicy"}) {
+  for (const char* key :
+       {"workingDir", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy"}) {
     if (const json* v = Member(c, key)) CheckString(*v, Child(path, key), errs);
   }
 }
@@ -214,7 +215,8 @@ void ValidateLists(const json& c, const std::string& path, const ContainerContex
   for (const char* key : {"command", "args"}) {
     if (const json* v = Member(c, key)) CheckStringArray(*v, Child(path, key), errs);
   }
-  if (const json* env = Member(c, "env"); env != nullptr && CheckArray(*env, Child(path, "env"), errs)) {
+  if (const json* env = Member(c, "env");
+      env != nullptr && CheckArray(*env, Child(path, "env"), errs)) {
     for (size_t i = 0; i < env->size(); ++i) {
       ValidateEnvVar((*env)[i], Index(Child(path, "env"), i), ctx.serving, errs);
     }
@@ -236,12 +238,12 @@ void ValidateLists(const json& c, const std::string& path, const ContainerContex
 void ValidateContainer(const json& c, const std::string& path, const ContainerContext& ctx,
                        Errors* errs) {
   if (!CheckObject(c, path, errs)) return;
-  CheckAllowedKeys(c,
-                   {"name", "args", "command", "env", "envFrom", "image", "imagePullPolicy",
-                    "livenessProbe", "ports", "readinessProbe", "startupProbe", "resources",
-                    "securityContext", "terminationMessagePath", "terminationMessagePolicy",
-                    "volumeMounts", "workingDir"},
-                   path, errs);
+  CheckAllowedKeys(
+      c,
+      {"name", "args", "command", "env", "envFrom", "image", "imagePullPolicy", "livenessProbe",
+       "ports", "readinessProbe", "startupProbe", "resources", "securityContext",
+       "terminationMessagePath", "terminationMessagePolicy", "volumeMounts", "workingDir"},
+      path, errs);
   ValidateName(c, path, errs);
   ValidateImage(c, path, errs);
   ValidateLists(c, path, ctx, errs);

@@ -40,8 +40,8 @@ void ValidateAnnotations(const json& annotations, const std::string& path, Error
     if (CheckString(value, field, errs)) total += value.get_ref<const std::string&>().size();
   }
   if (total > kMaxAnnotationBytes) {
-    errs->TooLong(path, "may not have more than " + std::to_string(kMaxAnnotationBytes) +
-                            " bytes in total");
+    errs->TooLong(
+        path, "may not have more than " + std::to_string(kMaxAnnotationBytes) + " bytes in total");
   }
 }
 
@@ -51,8 +51,8 @@ void ValidateOwnerReferences(const json& refs, const std::string& path, Errors* 
     std::string at = Index(path, i);
     if (!CheckObject(refs[i], at, errs)) continue;
     CheckAllowedKeys(refs[i],
-                     {"apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"},
-                     at, errs);
+                     {"apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"}, at,
+                     errs);
     for (const char* key : {"apiVersion", "kind", "name", "uid"}) {
       const json* v = Member(refs[i], key);
       if (v == nullptr || (v->is_string() && v->get_ref<const std::string&>().empty())) {
@@ -92,16 +92,18 @@ bool OneOf(std::string_view key, std::initializer_list<std::string_view> keys) {
 // Labels the controller sets on each kind; others under serving.knative.dev/ are reserved.
 bool IsKnownServingLabel(Kind kind, std::string_view key) {
   switch (kind) {
-    case Kind::kService: return false;
+    case Kind::kService:
+      return false;
     case Kind::kConfiguration:
       return OneOf(key, {"serving.knative.dev/route", "serving.knative.dev/configurationUID",
                          "serving.knative.dev/serviceUID"});
-    case Kind::kRoute: return false;
+    case Kind::kRoute:
+      return false;
     case Kind::kRevision:
-      return OneOf(key, {"serving.knative.dev/routingState", "serving.knative.dev/route",
-                         "serving.knative.dev/service", "serving.knative.dev/configurationUID",
-                         "serving.knative.dev/serviceUID",
-                         "serving.knative.dev/configurationGeneration"});
+      return OneOf(
+          key, {"serving.knative.dev/routingState", "serving.knative.dev/route",
+                "serving.knative.dev/service", "serving.knative.dev/configurationUID",
+                "serving.knative.dev/serviceUID", "serving.knative.dev/configurationGeneration"});
   }
   return false;
 }
@@ -141,12 +143,12 @@ void ValidateDurationAnnotation(const json& meta, const std::string& path, const
 
 void ValidateMetaFields(const json& meta, const std::string& path, Errors* errs) {
   if (!CheckObject(meta, path, errs)) return;
-  CheckAllowedKeys(meta,
-                   {"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion",
-                    "generation", "creationTimestamp", "deletionTimestamp",
-                    "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences",
-                    "finalizers", "managedFields"},
-                   path, errs);
+  CheckAllowedKeys(
+      meta,
+      {"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+       "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels",
+       "annotations", "ownerReferences", "finalizers", "managedFields"},
+      path, errs);
   for (const char* key : {"name", "generateName", "namespace", "uid", "resourceVersion",
                           "creationTimestamp", "selfLink"}) {
     if (const json* v = Member(meta, key)) CheckString(*v, Child(path, key), errs);

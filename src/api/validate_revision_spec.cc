@@ -40,11 +40,13 @@ ServingPort CheckServingPort(const json& containers, const std::string& path, Er
   }
   std::string field = Child(path, "containers[*].ports");
   if (count == 0 && containers.size() > 1) {
-    errs->Required(field, "the serving container must declare its port when there are several "
-                          "containers");
+    errs->Required(field,
+                   "the serving container must declare its port when there are several "
+                   "containers");
   } else if (count > 1) {
-    errs->Invalid(field, "more than one container port is set: only a single port is allowed "
-                         "across all containers");
+    errs->Invalid(field,
+                  "more than one container port is set: only a single port is allowed "
+                  "across all containers");
   }
   return port;
 }
@@ -131,12 +133,12 @@ void ValidatePodFields(const json& spec, const std::string& path, Errors* errs) 
 void ValidateRevisionSpec(const json& spec, const std::string& path, const config::Config& cfg,
                           Errors* errs) {
   if (!CheckObject(spec, path, errs)) return;
-  CheckAllowedKeys(spec,
-                   {"containers", "containerConcurrency", "timeoutSeconds",
-                    "responseStartTimeoutSeconds", "idleTimeoutSeconds", "volumes",
-                    "serviceAccountName", "enableServiceLinks", "imagePullSecrets",
-                    "automountServiceAccountToken"},
-                   path, errs);
+  CheckAllowedKeys(
+      spec,
+      {"containers", "containerConcurrency", "timeoutSeconds", "responseStartTimeoutSeconds",
+       "idleTimeoutSeconds", "volumes", "serviceAccountName", "enableServiceLinks",
+       "imagePullSecrets", "automountServiceAccountToken"},
+      path, errs);
   ValidateContainers(spec, path, errs);
   ValidateTimeouts(spec, path, cfg.defaults, errs);
   ValidatePodFields(spec, path, errs);

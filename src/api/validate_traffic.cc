@@ -12,7 +12,8 @@ bool CheckTypes(const json& t, const std::string& at, Errors* errs) {
   for (const char* key : {"tag", "revisionName", "configurationName", "url"}) {
     if (const json* v = Member(t, key)) ok = CheckString(*v, Child(at, key), errs) && ok;
   }
-  if (const json* v = Member(t, "latestRevision")) ok = CheckBool(*v, Child(at, "latestRevision"), errs) && ok;
+  if (const json* v = Member(t, "latestRevision"))
+    ok = CheckBool(*v, Child(at, "latestRevision"), errs) && ok;
   if (const json* v = Member(t, "percent")) ok = CheckInt(*v, Child(at, "percent"), errs) && ok;
   return ok;
 }
@@ -27,7 +28,8 @@ void ValidateLatestRevision(const json& t, const std::string& at, Errors* errs) 
     errs->Invalid(Child(at, "latestRevision"),
                   "may not set revisionName \"" + revision + "\" when latestRevision is true");
   } else if (!lr && revision.empty()) {
-    errs->Invalid(Child(at, "latestRevision"), "revisionName is required when latestRevision is false");
+    errs->Invalid(Child(at, "latestRevision"),
+                  "revisionName is required when latestRevision is false");
   }
 }
 
@@ -53,7 +55,8 @@ void ValidateTarget(const json& t, const std::string& at, bool in_service, Error
   } else if (!in_service) {
     errs->Required(at, "expected exactly one of revisionName or configurationName, got neither");
   }
-  if (const json* p = Member(t, "percent"); p != nullptr && (*IntValue(*p) < 0 || *IntValue(*p) > 100)) {
+  if (const json* p = Member(t, "percent");
+      p != nullptr && (*IntValue(*p) < 0 || *IntValue(*p) > 100)) {
     errs->Invalid(Child(at, "percent"), OutOfBounds(*IntValue(*p), 0, 100));
   }
   if (!StringField(t, "url").empty()) errs->Forbidden(Child(at, "url"));
@@ -61,8 +64,7 @@ void ValidateTarget(const json& t, const std::string& at, bool in_service, Error
 
 }  // namespace
 
-void ValidateTraffic(const json* traffic, const std::string& path, bool in_service,
-                     Errors* errs) {
+void ValidateTraffic(const json* traffic, const std::string& path, bool in_service, Errors* errs) {
   static const json kEmpty = json::array();
   if (traffic == nullptr) traffic = &kEmpty;
   if (!CheckArray(*traffic, path, errs)) return;
@@ -72,8 +74,9 @@ void ValidateTraffic(const json* traffic, const std::string& path, bool in_servi
     const json& t = (*traffic)[i];
     std::string at = Index(path, i);
     if (!CheckObject(t, at, errs)) continue;
-    CheckAllowedKeys(t, {"tag", "revisionName", "configurationName", "latestRevision", "percent",
-                         "url"}, at, errs);
+    CheckAllowedKeys(
+        t, {"tag", "revisionName", "configurationName", "latestRevision", "percent", "url"}, at,
+        errs);
     if (!CheckTypes(t, at, errs)) continue;
     ValidateTarget(t, at, in_service, errs);
     if (const json* p = Member(t, "percent")) sum += *IntValue(*p);
@@ -103,7 +106,8 @@ void ValidateStatusTraffic(const json* traffic, const std::string& path, Errors*
     bool has_url = !StringField(t, "url").empty();
     if (tagged && !has_url) errs->Required(Child(at, "url"));
     if (!tagged && has_url) errs->Forbidden(Child(at, "url"), "only a tagged target has a URL");
-    if (const json* p = Member(t, "percent"); p != nullptr && (*IntValue(*p) < 0 || *IntValue(*p) > 100)) {
+    if (const json* p = Member(t, "percent");
+        p != nullptr && (*IntValue(*p) < 0 || *IntValue(*p) > 100)) {
       errs->Invalid(Child(at, "percent"), OutOfBounds(*IntValue(*p), 0, 100));
     }
   }

@@ -66,8 +66,9 @@ void ValidateProjection(const json& p, const std::string& path, Errors* errs) {
     }
   }
   if (set != 1) {
-    errs->Invalid(path, "expected exactly one of secret, configMap, serviceAccountToken or "
-                        "downwardAPI");
+    errs->Invalid(path,
+                  "expected exactly one of secret, configMap, serviceAccountToken or "
+                  "downwardAPI");
   }
 }
 
@@ -110,7 +111,8 @@ std::string CleanPath(std::string_view p) {
   std::vector<std::string_view> parts;
   for (size_t start = 0; start <= p.size();) {
     size_t slash = p.find('/', start);
-    std::string_view part = p.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    std::string_view part =
+        p.substr(start, slash == std::string_view::npos ? slash : slash - start);
     if (part == "..") {
       if (!parts.empty()) parts.pop_back();
     } else if (!part.empty() && part != ".") {
@@ -127,7 +129,8 @@ std::string CleanPath(std::string_view p) {
 }  // namespace
 
 bool VolumeIsWritable(const json& volume) {
-  return Member(volume, "emptyDir") != nullptr || Member(volume, "persistentVolumeClaim") != nullptr;
+  return Member(volume, "emptyDir") != nullptr ||
+         Member(volume, "persistentVolumeClaim") != nullptr;
 }
 
 bool IsQuantity(const json& q) {
@@ -146,8 +149,9 @@ VolumeMap ValidateVolumes(const json* volumes, const std::string& path,
     const json& v = (*volumes)[i];
     std::string at = Index(path, i);
     if (!CheckObject(v, at, errs)) continue;
-    CheckAllowedKeys(v, {"name", "secret", "configMap", "projected", "emptyDir",
-                         "persistentVolumeClaim"}, at, errs);
+    CheckAllowedKeys(
+        v, {"name", "secret", "configMap", "projected", "emptyDir", "persistentVolumeClaim"}, at,
+        errs);
     std::string name = StringField(v, "name");
     if (name.empty()) {
       errs->Required(Child(at, "name"));
@@ -174,7 +178,8 @@ void ValidateVolumeMounts(const json& mounts, const std::string& path, const Vol
     if (!CheckObject(m, at, errs)) continue;
     CheckAllowedKeys(m, {"name", "mountPath", "readOnly", "subPath"}, at, errs);
     auto volume = volumes.find(StringField(m, "name"));
-    if (volume == volumes.end()) errs->Invalid(Child(at, "name"), "volumeMount has no matching volume");
+    if (volume == volumes.end())
+      errs->Invalid(Child(at, "name"), "volumeMount has no matching volume");
     std::string mount_path = StringField(m, "mountPath");
     std::string clean = CleanPath(mount_path);
     if (mount_path.empty()) {
@@ -190,7 +195,8 @@ void ValidateVolumeMounts(const json& mounts, const std::string& path, const Vol
     if (read_only != nullptr && !CheckBool(*read_only, Child(at, "readOnly"), errs)) continue;
     bool ro = read_only != nullptr && read_only->get<bool>();
     if (volume != volumes.end() && !volume->second && !ro) {
-      errs->Invalid(Child(at, "readOnly"), "volume mount should be readOnly for this type of volume");
+      errs->Invalid(Child(at, "readOnly"),
+                    "volume mount should be readOnly for this type of volume");
     }
   }
 }

@@ -63,8 +63,9 @@ void ValidateTemplateName(const json& meta, const std::string& path, const json&
                           Errors* errs) {
   std::string generate_name = StringField(meta, "generateName");
   if (!generate_name.empty()) {
-    std::string trimmed = generate_name.back() == '-' ? generate_name.substr(0, generate_name.size() - 1)
-                                                      : generate_name;
+    std::string trimmed = generate_name.back() == '-'
+                              ? generate_name.substr(0, generate_name.size() - 1)
+                              : generate_name;
     if (std::string why = Dns1035LabelError(trimmed); !why.empty()) {
       errs->Invalid(Child(path, "generateName"), why);
     }
@@ -93,8 +94,8 @@ void ValidateTemplate(const json& tmpl, const std::string& path, const json& par
     internal::ValidateMetaFields(*meta, meta_path, errs);
     ValidateTemplateName(*meta, meta_path, parent, errs);
     if (const json* a = Member(*meta, "annotations")) {
-      internal::ValidateAutoscalingAnnotations(*a, Child(meta_path, "annotations"),
-                                               cfg.autoscaler, errs);
+      internal::ValidateAutoscalingAnnotations(*a, Child(meta_path, "annotations"), cfg.autoscaler,
+                                               errs);
     }
     internal::ValidateProgressDeadline(*meta, meta_path, errs);
   }
@@ -121,7 +122,9 @@ void ValidateSpec(Kind kind, const json& obj, const config::Config& cfg, Errors*
       internal::CheckAllowedKeys(spec, {"traffic"}, "spec", errs);
       internal::ValidateTraffic(Member(spec, "traffic"), "spec.traffic", false, errs);
       break;
-    case Kind::kRevision: internal::ValidateRevisionSpec(spec, "spec", cfg, errs); break;
+    case Kind::kRevision:
+      internal::ValidateRevisionSpec(spec, "spec", cfg, errs);
+      break;
   }
 }
 
@@ -160,8 +163,7 @@ std::vector<FieldError> Validate(Kind kind, const json& obj, const json* old,
     errs.Invalid("", "the object must be a JSON object");
     return std::move(errs.list());
   }
-  internal::CheckAllowedKeys(obj, {"apiVersion", "kind", "metadata", "spec", "status"}, "",
-                             &errs);
+  internal::CheckAllowedKeys(obj, {"apiVersion", "kind", "metadata", "spec", "status"}, "", &errs);
   ValidateTypeMeta(kind, obj, &errs);
   ValidateMetadata(kind, obj, cfg, &errs);
   const json* old_spec = old != nullptr ? Member(*old, "spec") : nullptr;
@@ -170,8 +172,8 @@ std::vector<FieldError> Validate(Kind kind, const json& obj, const json* old,
     const json& before = ObjectOrEmpty(old_spec);
     const json& now = ObjectOrEmpty(Member(obj, "spec"));
     if (before != now) {
-      errs.Invalid("spec", "Immutable fields changed (-old +new): " +
-                               internal::ShortDiff(before, now));
+      errs.Invalid("spec",
+                   "Immutable fields changed (-old +new): " + internal::ShortDiff(before, now));
     }
   } else {
     ValidateSpec(kind, obj, cfg, &errs);

@@ -27,11 +27,10 @@
 //   "the serving port", as in Knative.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "api/kinds.h"
 #include "common/status.h"
@@ -42,10 +41,11 @@ namespace ebb::api {
 // Fills in defaults in place (§1.2): apiVersion/kind when absent, timeoutSeconds,
 // containerConcurrency, response-start/idle timeouts, container names, the readiness probe,
 // gRPC probe service, read-only mounts of read-only volume types, traffic defaulting
-// (latestRevision, percent, and [{latestRevision: true, percent: 100}] for a Service or a
-// Service-owned Route without traffic). `old` is the stored object on update (a Revision's spec
-// is never re-defaulted), nullptr on create. Values of the wrong type are left alone for
-// Validate to report.
+// (latestRevision, percent, and [{latestRevision: true, percent: 100}] for a Service without
+// traffic; a Route owned by a Service gets the same target with configurationName set to the
+// Service's name, since a Route has no implied configuration). `old` is the stored object on update
+// (a Revision's spec is never re-defaulted), nullptr on create. Values of the wrong type are left
+// alone for Validate to report.
 void SetDefaults(Kind kind, nlohmann::json& obj, const nlohmann::json* old,
                  const config::Config& cfg);
 

@@ -68,8 +68,8 @@ struct ServingPort {
 using VolumeMap = std::map<std::string, bool>;
 
 struct ContainerContext {
-  bool serving = true;      // the container that receives requests (vs. a sidecar)
-  ServingPort port;         // of the serving container
+  bool serving = true;  // the container that receives requests (vs. a sidecar)
+  ServingPort port;     // of the serving container
   const VolumeMap* volumes;
 };
 
@@ -98,8 +98,7 @@ bool IsQuantity(const json& q);
 
 // spec.traffic of a Route or Service (nullptr when absent). In a Service, configurationName is
 // implied and refused.
-void ValidateTraffic(const json* traffic, const std::string& path, bool in_service,
-                     Errors* errs);
+void ValidateTraffic(const json* traffic, const std::string& path, bool in_service, Errors* errs);
 // status.traffic written by the controller: every entry names a revision, tags carry URLs.
 void ValidateStatusTraffic(const json* traffic, const std::string& path, Errors* errs);
 

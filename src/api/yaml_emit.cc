@@ -54,11 +54,21 @@ std::string DoubleQuoted(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (IsPrintable(c) || c >= 0x80) {
           out += static_cast<char>(c);
@@ -97,14 +107,18 @@ std::string LiteralBlock(std::string_view s, int indent) {
 // A scalar or an empty collection, ending with a newline; `indent` is for literal blocks.
 std::string Leaf(const json& v, int indent) {
   switch (v.type()) {
-    case json::value_t::null: return "null\n";
-    case json::value_t::object: return "{}\n";
-    case json::value_t::array: return "[]\n";
+    case json::value_t::null:
+      return "null\n";
+    case json::value_t::object:
+      return "{}\n";
+    case json::value_t::array:
+      return "[]\n";
     case json::value_t::string: {
       const std::string& s = v.get_ref<const std::string&>();
       return LiteralAllowed(s) ? LiteralBlock(s, indent) : InlineString(s) + "\n";
     }
-    default: return v.dump() + "\n";
+    default:
+      return v.dump() + "\n";
   }
 }
 

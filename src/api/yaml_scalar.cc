@@ -60,8 +60,10 @@ json ResolvePlainScalar(const std::string& text) {
     return ParseInteger(std::string_view(text).substr(start), 10, negative);
   }
   static const std::regex kOctal("0o[0-7]+"), kHex("0x[0-9a-fA-F]+");
-  if (std::regex_match(text, kOctal)) return ParseInteger(std::string_view(text).substr(2), 8, false);
-  if (std::regex_match(text, kHex)) return ParseInteger(std::string_view(text).substr(2), 16, false);
+  if (std::regex_match(text, kOctal))
+    return ParseInteger(std::string_view(text).substr(2), 8, false);
+  if (std::regex_match(text, kHex))
+    return ParseInteger(std::string_view(text).substr(2), 16, false);
   if (MatchesFloat(text)) {
     double d = std::strtod(text.c_str(), nullptr);
     if (std::isfinite(d)) return d;
@@ -72,15 +74,17 @@ json ResolvePlainScalar(const std::string& text) {
 bool PlainTextIsAmbiguous(std::string_view text) {
   std::string s(text);
   if (!ResolvePlainScalar(s).is_string()) return true;
-  if (OneOf(text, {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON",
-                   "off", "Off", "OFF", "<<", "=", ".inf", ".Inf", ".INF", "-.inf", "-.Inf",
-                   "-.INF", "+.inf", ".nan", ".NaN", ".NAN"})) {
+  if (OneOf(text,
+            {"y",    "Y",     "yes",   "Yes",   "YES",   "n",    "N",    "no",  "No",   "NO",
+             "on",   "On",    "ON",    "off",   "Off",   "OFF",  "<<",   "=",   ".inf", ".Inf",
+             ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN"})) {
     return true;
   }
   // YAML 1.1 sexagesimal (190:20:30) and numbers with '_' separators (1_000).
-  static const std::regex kYaml11Number("[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|"
-                                        "[-+]?(0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)|"
-                                        "[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?");
+  static const std::regex kYaml11Number(
+      "[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|"
+      "[-+]?(0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)|"
+      "[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?");
   return std::regex_match(s, kYaml11Number);
 }
 

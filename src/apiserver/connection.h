@@ -46,10 +46,14 @@ struct Connection {
 
 // Streams a watch (IsWatch(req)) on `conn` until timeoutSeconds pass, the client goes away or
 // the connection is closed; the connection is not reused afterwards.
-asio::awaitable<void> ServeWatch(std::shared_ptr<Connection> conn, Request req,
+// `conn` and `req` must stay alive until it completes (the caller's frame owns them).
+asio::awaitable<void> ServeWatch(const std::shared_ptr<Connection>& conn, const Request& req,
                                  HandlerContext& ctx, std::chrono::milliseconds core_poll);
 
 // Writes a complete (non-streaming) response; `keep_alive` as negotiated for the request.
+//
+// GCC 12 mishandles temporaries with destructors inside co_await expressions (they can be
+// destroyed twice): callers pass named objects (std::move(res)), never a temporary.
 asio::awaitable<error_code> WriteResponse(Connection& conn, Response res, bool keep_alive,
                                           bool head_only);
 

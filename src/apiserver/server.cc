@@ -164,7 +164,8 @@ asio::awaitable<void> ApiServer::Impl::RejectTooLarge(Connection& conn) {
   json body = FailureStatus(413, "RequestEntityTooLarge",
                             "the request body is larger than " + std::to_string(kMaxBodyBytes) +
                                 " bytes");
-  error_code ec = co_await WriteResponse(conn, JsonResponse(413, body), false, false);
+  Response res = JsonResponse(413, body);
+  error_code ec = co_await WriteResponse(conn, std::move(res), false, false);
   auto& tcp_layer = beast::get_lowest_layer(conn.stream);
   tcp_layer.expires_after(std::chrono::seconds(10));
   char scratch[16 * 1024];
@@ -196,12 +197,13 @@ asio::awaitable<void> ApiServer::Impl::Session(std::shared_ptr<Connection> conn)
     if (!Authorized(msg)) {
       res = JsonResponse(401, FailureStatus(Status(Code::kUnauthorized, "Unauthorized")));
     } else if (IsWatch(req)) {
-      co_await ServeWatch(conn, std::move(req), ctx, options.core_poll_interval);
+      co_await ServeWatch(conn, req, ctx, options.core_poll_interval);
       break;
     } else {
       res = Handle(req, ctx);
     }
-    ec = co_await WriteResponse(*conn, std::move(res), keep_alive, req.method == "HEAD");
+    bool head_only = req.method == "HEAD";
+    ec = co_await WriteResponse(*conn, std::move(res), keep_alive, head_only);
     if (!keep_alive) break;
   }
   conn->Close();

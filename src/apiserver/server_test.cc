@@ -179,7 +179,8 @@ TEST_F(ServerTest, Selectors) {
   CreateService(MakeService("b"));
   auto names = [&](const std::string& query) {
     std::vector<std::string> out;
-    for (const json& item : GetJson(std::string(kServices) + "?" + query)["items"]) {
+    json list = GetJson(std::string(kServices) + "?" + query);
+    for (const json& item : list["items"]) {
       out.push_back(item["metadata"]["name"]);
     }
     return out;
@@ -233,14 +234,14 @@ TEST_F(ServerTest, ServerSideApplyCreatesThenUpdates) {
 }
 
 TEST_F(ServerTest, ReplaceChecksTheResourceVersion) {
-  json created = CreateService(MakeService("hello"));
-  json stale = created;
-  stale["metadata"]["resourceVersion"] = "1";
+  json stale = CreateService(MakeService("hello"));
+  auto touched = Call("PATCH", kHello, R"({"metadata":{"labels":{"a":"b"}}})",
+                      "application/merge-patch+json");
+  ASSERT_EQ(touched->status, 200);
   stale["spec"]["template"]["spec"]["containers"][0]["image"] = "ghcr.io/x/y:2";
   json current = stale;
-  current["metadata"]["resourceVersion"] = created["metadata"]["resourceVersion"];
-  // Make "1" certainly stale: the create itself was a later revision.
-  ASSERT_NE(created["metadata"]["resourceVersion"], "1");
+  current["metadata"]["resourceVersion"] = Body(*touched)["metadata"]["resourceVersion"];
+  ASSERT_NE(current["metadata"]["resourceVersion"], stale["metadata"]["resourceVersion"]);
 
   auto conflict = Call("PUT", kHello, stale.dump());
   ASSERT_TRUE(conflict.ok());

@@ -81,32 +81,42 @@ asio::awaitable<error_code> WriteHeader(Connection& conn, const WatchSpec& spec)
   auto& tcp_layer = beast::get_lowest_layer(conn.stream);
   tcp_layer.expires_after(kWriteTimeout);
   error_code ec;
-  co_await http::async_write_header(conn.stream, sr, Redirect(ec));
+  auto redirect = Redirect(ec);
+  co_await http::async_write_header(conn.stream, sr, redirect);
   tcp_layer.expires_never();  // from here on a read stays pending (DetectHangup)
   co_return ec;
 }
 
 // With a read pending, the stream's own timer cannot bound writes; a watchdog closes the
 // connection instead if a write stalls.
-asio::awaitable<error_code> WriteChunk(std::shared_ptr<Connection> conn, std::string_view data) {
+//
+// GCC 12 mishandles temporaries with destructors inside co_await expressions (they can be
+// destroyed twice), so coroutines here are only ever handed named objects.
+template <typename Buffers>
+asio::awaitable<error_code> WriteGuarded(const std::shared_ptr<Connection>& conn,
+                                         const Buffers& buffers) {
   asio::steady_timer watchdog(co_await asio::this_coro::executor, kWriteTimeout);
-  watchdog.async_wait([conn](error_code ec) {
-    if (!ec) conn->Close();
+  std::shared_ptr<Connection> target = conn;
+  watchdog.async_wait([target](error_code ec) {
+    if (!ec) target->Close();
   });
   error_code ec;
-  co_await asio::async_write(conn->stream, http::make_chunk(asio::buffer(data)), Redirect(ec));
+  auto redirect = Redirect(ec);
+  co_await asio::async_write(conn->stream, buffers, redirect);
   watchdog.cancel();
   co_return ec;
 }
 
-asio::awaitable<void> WriteLastChunk(std::shared_ptr<Connection> conn) {
-  asio::steady_timer watchdog(co_await asio::this_coro::executor, kWriteTimeout);
-  watchdog.async_wait([conn](error_code ec) {
-    if (!ec) conn->Close();
-  });
-  error_code ec;
-  co_await asio::async_write(conn->stream, http::make_chunk_last(), Redirect(ec));
-  watchdog.cancel();
+asio::awaitable<error_code> WriteChunk(const std::shared_ptr<Connection>& conn,
+                                       const std::string& data) {
+  auto chunk = http::make_chunk(asio::buffer(data));
+  error_code ec = co_await WriteGuarded(conn, chunk);
+  co_return ec;
+}
+
+asio::awaitable<void> WriteLastChunk(const std::shared_ptr<Connection>& conn) {
+  auto last = http::make_chunk_last();
+  co_await WriteGuarded(conn, last);
 }
 
 Result<std::unique_ptr<store::Watch>> StartRegistryWatch(WatchStream& w) {
@@ -144,7 +154,8 @@ asio::awaitable<void> Pump(WatchStream& w) {
       auto [type, object] = std::move(w.sink->events.front());
       w.sink->events.pop_front();
       std::string line = EventLine(w.spec, type, object, w.ctx.clock.Now());
-      if (co_await WriteChunk(w.conn, line)) co_return;
+      error_code ec = co_await WriteChunk(w.conn, line);
+      if (ec) co_return;
     }
     if (w.sink->client_gone || w.sink->overflow || w.conn->closed) co_return;
     now = std::chrono::steady_clock::now();
@@ -165,24 +176,29 @@ asio::awaitable<void> Pump(WatchStream& w) {
 // expect from a real server), anything else as a plain error response.
 asio::awaitable<void> RejectWatch(WatchStream& w, const Status& status) {
   if (status.code() != Code::kGone) {
-    co_await WriteResponse(*w.conn, ErrorResponse(status), false, false);
+    Response res = ErrorResponse(status);
+    co_await WriteResponse(*w.conn, std::move(res), false, false);
     co_return;
   }
-  if (co_await WriteHeader(*w.conn, w.spec)) co_return;
-  if (co_await WriteChunk(w.conn, ErrorEventLine(status))) co_return;
-  co_await WriteLastChunk(w.conn);
+  error_code ec = co_await WriteHeader(*w.conn, w.spec);
+  if (ec) co_return;
+  std::string line = ErrorEventLine(status);
+  ec = co_await WriteChunk(w.conn, line);
+  if (!ec) co_await WriteLastChunk(w.conn);
 }
 
 }  // namespace
 
-asio::awaitable<void> ServeWatch(std::shared_ptr<Connection> conn, Request req,
+asio::awaitable<void> ServeWatch(const std::shared_ptr<Connection>& conn, const Request& req,
                                  HandlerContext& ctx, std::chrono::milliseconds core_poll) {
   auto spec = ParseWatch(req);
   if (!spec.ok()) {
-    co_await WriteResponse(*conn, ErrorResponse(spec.status()), false, false);
+    Response res = ErrorResponse(spec.status());
+    co_await WriteResponse(*conn, std::move(res), false, false);
     co_return;
   }
-  auto sink = std::make_shared<WatchSink>(co_await asio::this_coro::executor);
+  asio::any_io_executor ex = co_await asio::this_coro::executor;
+  auto sink = std::make_shared<WatchSink>(ex);
   WatchStream w{conn, std::move(spec).value(), ctx, sink, core_poll, {}};
   std::unique_ptr<store::Watch> registry_watch;  // destroyed (unsubscribed) when we return
   if (w.spec.route.endpoint == Endpoint::kKnative) {
@@ -195,8 +211,9 @@ asio::awaitable<void> ServeWatch(std::shared_ptr<Connection> conn, Request req,
   } else if (!ReplaysCurrentObjects(w.spec.resource_version)) {
     w.snapshot = ReadCore(w);
   }
-  if (co_await WriteHeader(*conn, w.spec)) co_return;
-  asio::co_spawn(sink->wake.get_executor(), DetectHangup(conn, sink), [](std::exception_ptr e) {
+  error_code ec = co_await WriteHeader(*conn, w.spec);
+  if (ec) co_return;
+  asio::co_spawn(ex, DetectHangup(conn, sink), [](std::exception_ptr e) {
     if (e) std::fprintf(stderr, "apiserver: watch hang-up detector failed with an exception\n");
   });
   co_await Pump(w);

@@ -81,27 +81,23 @@ bool RevisionAutoscaler::HasData(Time now) const {
   return !w.IsEmpty(now);
 }
 
-Decision RevisionAutoscaler::Tick(Time now, std::int32_t ready_pods, bool reachable) {
-  FillSilence(now);
-  last_tick_ = now;
-  last_ready_ = ready_pods;
-  last_reachable_ = reachable;
-  if (HasData(now)) {
-    bool rps = spec_.metric == Metric::kRps;
-    Observation obs{now, ready_pods, reachable,
-                    (rps ? stable_rps_ : stable_concurrency_).Average(now),
-                    (rps ? panic_rps_ : panic_concurrency_).Average(now)};
-    DeciderStep step = Decide(spec_, std::move(decider_), obs);
-    decider_ = std::move(step.state);
-    last_.desired_scale = step.result.desired_scale;
-    last_.excess_burst_capacity = step.result.excess_burst_capacity;
-    last_.panicking = step.result.panicking;
-    last_.stable_desired = step.result.stable_desired;
-    last_.panic_desired = step.result.panic_desired;
-    last_.observed_stable = obs.stable;
-    last_.observed_panic = obs.panic;
-  }
-  // Without data the decision stands, but the gate still moves on with time.
+void RevisionAutoscaler::RunDecider(Time now, std::int32_t ready_pods, bool reachable) {
+  bool rps = spec_.metric == Metric::kRps;
+  Observation obs{now, ready_pods, reachable,
+                  (rps ? stable_rps_ : stable_concurrency_).Average(now),
+                  (rps ? panic_rps_ : panic_concurrency_).Average(now)};
+  DeciderStep step = Decide(spec_, std::move(decider_), obs);
+  decider_ = std::move(step.state);
+  last_.desired_scale = step.result.desired_scale;
+  last_.excess_burst_capacity = step.result.excess_burst_capacity;
+  last_.panicking = step.result.panicking;
+  last_.stable_desired = step.result.stable_desired;
+  last_.panic_desired = step.result.panic_desired;
+  last_.observed_stable = obs.stable;
+  last_.observed_panic = obs.panic;
+}
+
+void RevisionAutoscaler::RunScaler(Time now, std::int32_t ready_pods, bool reachable) {
   ScalerStep scaled =
       Scale(spec_, scaler_, ScalerInput{now, decider_.desired_scale, ready_pods, reachable});
   scaler_ = scaled.state;
@@ -110,6 +106,16 @@ Decision RevisionAutoscaler::Tick(Time now, std::int32_t ready_pods, bool reacha
   last_.phase = scaler_.phase;
   last_.reason = scaler_.reason;
   last_.target = spec_.target_value;
+}
+
+Decision RevisionAutoscaler::Tick(Time now, std::int32_t ready_pods, bool reachable) {
+  FillSilence(now);
+  last_tick_ = now;
+  last_ready_ = ready_pods;
+  last_reachable_ = reachable;
+  if (HasData(now)) RunDecider(now, ready_pods, reachable);
+  // Without data the decision stands, but the scale-to-zero gate still moves on with time.
+  RunScaler(now, ready_pods, reachable);
   return last_;
 }
 

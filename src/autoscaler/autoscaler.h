@@ -88,6 +88,8 @@ class RevisionAutoscaler {
   void RecordValues(Time t, double concurrency, double rps);
   void FillSilence(Time now);
   bool HasData(Time now) const;
+  void RunDecider(Time now, std::int32_t ready_pods, bool reachable);
+  void RunScaler(Time now, std::int32_t ready_pods, bool reachable);
 
   AutoscalerSpec spec_;
   MetricWindow stable_concurrency_;
@@ -97,7 +99,7 @@ class RevisionAutoscaler {
   DeciderState decider_;
   ScalerState scaler_;
   Decision last_;
-  Time last_tick_;  // or creation
+  Time last_tick_;                                  // or creation
   std::optional<std::int64_t> last_record_second_;  // newest second written to the windows
   std::int32_t last_ready_ = 0;
   bool last_reachable_ = true;
@@ -112,8 +114,7 @@ class Autoscaler {
   Status Update(const std::string& name, AutoscalerSpec spec);
   Status Remove(const std::string& name);
   Status Record(const std::string& name, Time t, const Sample& sample);
-  Result<Decision> Tick(const std::string& name, Time now, std::int32_t ready_pods,
-                        bool reachable);
+  Result<Decision> Tick(const std::string& name, Time now, std::int32_t ready_pods, bool reachable);
   // Unknown names are ignored (a request can race with the revision's removal).
   std::optional<Decision> Poke(const std::string& name, Time now);
 

@@ -1,14 +1,14 @@
 #include "autoscaler/autoscaler.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 
@@ -121,7 +121,7 @@ TEST(RevisionAutoscaler, IdleRevisionScalesToZeroAfterTheWindowAndGrace) {
 TEST(RevisionAutoscaler, SteadyLoadPanicsUpThenScalesDownAfterTheWindow) {
   Driver d(FastSpec(), 1);
   std::map<int, Decision> load = d.RunUntil(20, 10);  // 10 concurrent, target 1
-  EXPECT_TRUE(load[2].panicking);  // 10 wanted on 1 ready: 10 >= 2 · 1
+  EXPECT_TRUE(load[2].panicking);                     // 10 wanted on 1 ready: 10 >= 2 · 1
   EXPECT_EQ(load[2].desired_scale, 10);
   EXPECT_EQ(load[2].instances, 10);
   EXPECT_DOUBLE_EQ(load[2].observed_stable, 10);

@@ -1,11 +1,11 @@
 #include "autoscaler/concurrency.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "common/clock.h"
 

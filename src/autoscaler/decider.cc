@@ -17,8 +17,7 @@ std::int64_t SlotOf(Time t) { return SecondIndex(t) / kTickInterval.count(); }
 
 // Panic starts (or is extended) on every tick over the threshold and ends only after a whole
 // stable window without one: by then the surge is part of the stable average.
-void UpdatePanic(const AutoscalerSpec& spec, DeciderState& state, bool over_threshold,
-                 Time now) {
+void UpdatePanic(const AutoscalerSpec& spec, DeciderState& state, bool over_threshold, Time now) {
   if (over_threshold) {
     state.panic_time = now;
   } else if (state.panic_time && now > *state.panic_time + spec.stable_window) {
@@ -75,9 +74,8 @@ DeciderState InitialDeciderState(const AutoscalerSpec& spec, std::int32_t ready_
 DeciderState UpdateDeciderState(DeciderState state, const AutoscalerSpec& old_spec,
                                 const AutoscalerSpec& new_spec) {
   if (old_spec.scale_down_delay != new_spec.scale_down_delay) {
-    state.delay_window = new_spec.scale_down_delay > Seconds(0)
-                             ? MaxWindow(new_spec.scale_down_delay)
-                             : MaxWindow();
+    state.delay_window =
+        new_spec.scale_down_delay > Seconds(0) ? MaxWindow(new_spec.scale_down_delay) : MaxWindow();
   }
   return state;
 }

@@ -91,7 +91,6 @@ struct DeciderStep {
 DeciderStep Decide(const AutoscalerSpec& spec, DeciderState state, const Observation& obs);
 
 // Excess burst capacity for `ready_pods` ready and the observed panic value.
-std::int32_t ExcessBurstCapacity(const AutoscalerSpec& spec, std::int32_t ready_pods,
-                                 double panic);
+std::int32_t ExcessBurstCapacity(const AutoscalerSpec& spec, std::int32_t ready_pods, double panic);
 
 }  // namespace ebb::autoscaler

@@ -1,8 +1,8 @@
 #include "autoscaler/decider.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "common/clock.h"
 
@@ -71,7 +71,7 @@ TEST(ExcessBurstCapacity, WorkedExamples) {
   AutoscalerSpec defaults;
   EXPECT_EQ(ExcessBurstCapacity(defaults, 1, 0), -111);  // 1 pod idle → activator in path
   EXPECT_EQ(ExcessBurstCapacity(defaults, 2, 0), -11);
-  EXPECT_EQ(ExcessBurstCapacity(defaults, 3, 50), 39);   // floor(300 − 211 − 50)
+  EXPECT_EQ(ExcessBurstCapacity(defaults, 3, 50), 39);  // floor(300 − 211 − 50)
   EXPECT_EQ(ExcessBurstCapacity(defaults, 3, 50.5), 38);
   EXPECT_EQ(ExcessBurstCapacity(defaults, 0, 0), -211);  // raw ready, not max(1, ready)
   AutoscalerSpec cc10 = WithTarget(7, 10);               // CC = 10: in path until 22 pods
@@ -101,9 +101,17 @@ struct TargetCase {
 
 TEST_F(DeciderTest, DesiredIsCeilOfObservedOverTarget) {
   const TargetCase cases[] = {
-      {70, 0, 0}, {70, 0.01, 1}, {70, 50, 1}, {70, 70, 1}, {70, 71, 2}, {70, 140, 2},
-      {70, 141, 3}, {7, 50, 8},  // CC = 10 → target 7: autoscale-go's 50 concurrent → 8
-      {10, 50, 5},               // target 10 at 100 % utilization
+      {70, 0, 0},
+      {70, 0.01, 1},
+      {70, 50, 1},
+      {70, 70, 1},
+      {70, 71, 2},
+      {70, 140, 2},
+      {70, 141, 3},
+      // CC = 10 → target 7: autoscale-go's 50 concurrent → 8.
+      {7, 50, 8},
+      // Target 10 at 100 % utilization.
+      {10, 50, 5},
       {1, 10, 10},
   };
   for (const TargetCase& c : cases) {

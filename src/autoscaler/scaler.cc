@@ -49,8 +49,8 @@ Gate ScaleToZeroGate(const AutoscalerSpec& spec, const ScalerState& state, Time 
     case ActivePhase::kInactive:
       break;
   }
-  Duration keep = std::max(spec.scale_to_zero_grace_period,
-                           spec.scale_to_zero_pod_retention_period);
+  Duration keep =
+      std::max(spec.scale_to_zero_grace_period, spec.scale_to_zero_pod_retention_period);
   return {0, in_phase >= keep};
 }
 

@@ -63,7 +63,7 @@ struct ScalerStep {
 
 ScalerStep Scale(const AutoscalerSpec& spec, ScalerState state, const ScalerInput& in);
 
-const char* ActivePhaseName(ActivePhase phase);    // "Activating" | "Active" | "Inactive"
+const char* ActivePhaseName(ActivePhase phase);     // "Activating" | "Active" | "Inactive"
 const char* ActiveReasonName(ActiveReason reason);  // "" | "Queued" | "NoTraffic" | "TimedOut"
 
 }  // namespace ebb::autoscaler

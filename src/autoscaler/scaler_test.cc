@@ -1,8 +1,8 @@
 #include "autoscaler/scaler.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "common/clock.h"
 

@@ -4,13 +4,11 @@
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
-#include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ebb::autoscaler {
 namespace {
@@ -233,8 +231,8 @@ void ResolveDelays(const config::Config& config, Annotations& ann, AutoscalerSpe
 }  // namespace
 
 Seconds PanicWindow(Seconds stable_window, double panic_window_percentage) {
-  double seconds = std::round(static_cast<double>(stable_window.count()) *
-                              panic_window_percentage / 100);
+  double seconds =
+      std::round(static_cast<double>(stable_window.count()) * panic_window_percentage / 100);
   return std::max(Seconds(1), Seconds(static_cast<Seconds::rep>(seconds)));
 }
 

@@ -1,10 +1,10 @@
 #include "autoscaler/spec.h"
 
-#include <map>
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace ebb::autoscaler {
 namespace {
@@ -82,8 +82,11 @@ TEST(ResolveSpec, TargetResolutionExamples) {
       {"target below CC", {{A("target"), "5"}}, 10, 3.5, 5},
       {"rps target is not capped by CC", {{A("metric"), "rps"}, {A("target"), "50"}}, 10, 35, 50},
       {"utilization annotation", {{A("target-utilization-percentage"), "50"}}, nullptr, 50, 100},
-      {"target 10 at 100 %", {{A("target"), "10"}, {A("target-utilization-percentage"), "100"}},
-       nullptr, 10, 10},
+      {"target 10 at 100 %",
+       {{A("target"), "10"}, {A("target-utilization-percentage"), "100"}},
+       nullptr,
+       10,
+       10},
       {"floor 0.01", {{A("target"), "0.01"}}, nullptr, 0.01, 0.01},
       {"legacy utilization alias", {{A("targetUtilizationPercentage"), "80"}}, 10, 8, 10},
   };
@@ -179,9 +182,9 @@ TEST(ResolveSpec, CanonicalNameWinsOverAlias) {
 
 TEST(ResolveSpec, PanicWindowRoundsToWholeSecondsWithAFloorOfOne) {
   EXPECT_EQ(PanicWindow(Seconds(60), 10), Seconds(6));
-  EXPECT_EQ(PanicWindow(Seconds(10), 15), Seconds(2));    // 1.5 rounds half away from zero
-  EXPECT_EQ(PanicWindow(Seconds(7), 50), Seconds(4));     // 3.5
-  EXPECT_EQ(PanicWindow(Seconds(6), 1), Seconds(1));      // 0.06 -> at least 1 s
+  EXPECT_EQ(PanicWindow(Seconds(10), 15), Seconds(2));  // 1.5 rounds half away from zero
+  EXPECT_EQ(PanicWindow(Seconds(7), 50), Seconds(4));   // 3.5
+  EXPECT_EQ(PanicWindow(Seconds(6), 1), Seconds(1));    // 0.06 -> at least 1 s
   EXPECT_EQ(PanicWindow(Seconds(3600), 100), Seconds(3600));
   AutoscalerSpec s = Resolve(Revision({{A("window"), "6s"}}));
   EXPECT_EQ(s.panic_window, Seconds(1));  // round(0.6)
@@ -233,9 +236,7 @@ TEST(ResolveSpec, UnreadableValuesAreInvalidWithTheirFieldPath) {
 
   EXPECT_EQ(ResolveError(Revision({{A("window"), "1.5s"}})).causes()[0].field,
             "metadata.annotations.autoscaling.knative.dev/window");
-  EXPECT_EQ(ResolveError(Revision({{A("metricAggregationAlgorithm"), "median"}}))
-                .causes()[0]
-                .field,
+  EXPECT_EQ(ResolveError(Revision({{A("metricAggregationAlgorithm"), "median"}})).causes()[0].field,
             "metadata.annotations.autoscaling.knative.dev/metricAggregationAlgorithm");
   EXPECT_EQ(ResolveError(Revision({}, "ten")).causes()[0].field, "spec.containerConcurrency");
   json rev = Revision({});

@@ -59,7 +59,7 @@ class MetricWindow {
 
   std::vector<double> buckets_;  // second s lives at s mod size
   Aggregation algorithm_;
-  bool written_ = false;         // anything recorded yet
+  bool written_ = false;          // anything recorded yet
   std::int64_t first_write_ = 0;  // absolute seconds (SecondIndex)
   std::int64_t last_write_ = 0;
 };

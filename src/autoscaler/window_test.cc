@@ -1,11 +1,11 @@
 #include "autoscaler/window.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cmath>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "common/clock.h"
 
@@ -95,7 +95,7 @@ TEST(MetricWindow, LateWritesInsideTheWindowCountAndOlderOnesAreDropped) {
   w.Record(At(10), 6);
   w.Record(At(8), 3);  // late, still inside: extends the activity period back to second 8
   EXPECT_DOUBLE_EQ(w.LinearAverage(At(10)), 3);  // (3 + 0 + 6) / 3
-  w.Record(At(5), 100);                           // 5 seconds before the last write: gone
+  w.Record(At(5), 100);                          // 5 seconds before the last write: gone
   EXPECT_DOUBLE_EQ(w.LinearAverage(At(10)), 3);
 }
 
@@ -124,8 +124,8 @@ TEST(MetricWindow, WeightedAlpha) {
 TEST(MetricWindow, WeightedExponentialAverage) {
   MetricWindow w = Weighted(60);
   w.Record(At(0), 10);
-  EXPECT_NEAR(w.WeightedAverage(At(0)), 2, 1e-12);                  // 10·α
-  EXPECT_NEAR(w.WeightedAverage(At(3)), 10 * 0.2 * 0.512, 1e-12);   // k = 3 seconds later
+  EXPECT_NEAR(w.WeightedAverage(At(0)), 2, 1e-12);                 // 10·α
+  EXPECT_NEAR(w.WeightedAverage(At(3)), 10 * 0.2 * 0.512, 1e-12);  // k = 3 seconds later
   w.Record(At(1), 5);
   EXPECT_NEAR(w.WeightedAverage(At(1)), 5 * 0.2 + 10 * 0.16, 1e-12);  // newest weighs most
   EXPECT_NEAR(w.Average(At(1)), 2.6, 1e-12);

@@ -120,17 +120,11 @@ TEST_F(ApplyTest, NamespaceMustAgreeWithAnExplicitFlag) {
 }
 
 TEST_F(ApplyTest, ServerErrorsArePrintedLikeKubectl) {
-  env_.client.errors["APPLY services/default/hello"] = ApiResponse{
-      422,
-      {{"kind", "Status"},
-       {"code", 422},
-       {"reason", "Invalid"},
-       {"details",
-        {{"name", "hello"},
-         {"kind", "Service"},
-         {"causes", {{{"field", "spec.template.spec.containers[0].image"},
-                      {"message", "Required value"}}}}}}}},
-      ""};
+  env_.client.errors["APPLY services/default/hello"] = ApiResponse{422, json::parse(R"({
+      "kind": "Status", "code": 422, "reason": "Invalid",
+      "details": {"name": "hello", "kind": "Service",
+                  "causes": [{"field": "spec.template.spec.containers[0].image",
+                              "message": "Required value"}]}})"), ""};
   EXPECT_EQ(Apply(Stdin(kService)), 1);
   EXPECT_EQ(env_.err.str(),
             "The Service \"hello\" is invalid: spec.template.spec.containers[0].image: Required "

@@ -37,7 +37,8 @@ class FakeApiClient : public ApiClient {
     Stamp(object);
     if (!object.contains("apiVersion")) object["apiVersion"] = type.ApiVersion();
     if (!object.contains("kind")) object["kind"] = type.kind;
-    objects_[Key(type, ns, Str(object["metadata"], "name"))] = std::move(object);
+    std::string key = Key(type, ns, Str(object["metadata"], "name"));
+    objects_[key] = std::move(object);
   }
 
   const json* Find(const ResourceType& type, const std::string& ns, const std::string& name) const {

@@ -1,14 +1,15 @@
 // Reading the config file: YAML sections named after Knative's ConfigMaps, keys as Knative spells
 // them. Values are strings in a ConfigMap, so every value is read from its scalar text whether
 // or not it was quoted; types are checked here, ranges in config_validate.cc.
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
 #include <charconv>
 #include <cmath>
 #include <functional>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
-#include "config/config.h"
 #include "config/config_internal.h"
 
 namespace ebb::config {
@@ -185,8 +186,7 @@ std::string SetMetricsBackend(bool* enabled, const std::string& t) {
 
 KeyTable ObservabilityKeys(Observability& o) {
   return {
-      {"logging.enable-request-log",
-       [&o](auto& t) { return SetBool(&o.enable_request_log, t); }},
+      {"logging.enable-request-log", [&o](auto& t) { return SetBool(&o.enable_request_log, t); }},
       {"logging.request-log-template",
        [&o](auto& t) { return SetString(&o.request_log_template, t); }},
       {"metrics.backend-destination",
@@ -295,8 +295,9 @@ void ReadConfig(const YAML::Node& root, Config* cfg, Problems* problems) {
     } else if (auto table = tables.find(section); table != tables.end()) {
       ReadSection(section, it->second, table->second, problems);
     } else if (section.rfind('_', 0) != 0) {
-      problems->Unknown(section, "unknown section (known: autoscaler, defaults, deployment, "
-                                 "domain, gc, network, observability, tracing)");
+      problems->Unknown(section,
+                        "unknown section (known: autoscaler, defaults, deployment, "
+                        "domain, gc, network, observability, tracing)");
     }
   }
 }

@@ -63,7 +63,7 @@ struct Network {  // config-network
 
 struct Gc {  // config-gc; "disabled" in the file is stored as -1 (no limit / never)
   std::int64_t min_non_active_revisions = 20;
-  std::int64_t max_non_active_revisions = 1000;  // -1 = unlimited
+  std::int64_t max_non_active_revisions = 1000;      // -1 = unlimited
   Seconds retain_since_create_time{48 * 3600};       // -1 = disabled
   Seconds retain_since_last_active_time{15 * 3600};  // -1 = disabled
 };
@@ -73,14 +73,14 @@ struct Deployment {  // config-deployment
 };
 
 struct Observability {  // config-observability (logging.enable-request-log,
-                         // logging.request-log-template, metrics.backend-destination or
-                         // metrics-protocol: prometheus | none)
+                        // logging.request-log-template, metrics.backend-destination or
+                        // metrics-protocol: prometheus | none)
   bool enable_request_log = false;
   std::string request_log_template;
   bool metrics_enabled = true;
 };
 
-struct Tracing {  // config-tracing (legacy keys)
+struct Tracing {                 // config-tracing (legacy keys)
   std::string backend = "none";  // none | zipkin
   std::string zipkin_endpoint;
   double sample_rate = 0.1;

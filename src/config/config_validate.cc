@@ -68,8 +68,7 @@ void ValidateTargets(const Autoscaler& a, Problems* p) {
 
 void ValidateWindows(const Autoscaler& a, Problems* p) {
   if (a.stable_window < Seconds(6) || a.stable_window > Seconds(3600)) {
-    p->Invalid("autoscaler.stable-window",
-               "must be in [6s, 1h0m0s], was " + Dur(a.stable_window));
+    p->Invalid("autoscaler.stable-window", "must be in [6s, 1h0m0s], was " + Dur(a.stable_window));
   }
   if (a.panic_window_percentage < 1 || a.panic_window_percentage > 100) {
     p->Invalid("autoscaler.panic-window-percentage",
@@ -122,16 +121,16 @@ void ValidateScales(const Autoscaler& a, Problems* p) {
   if (a.max_scale < 0) {
     p->Invalid("autoscaler.max-scale", "must not be negative");
   } else if (a.max_scale_limit > 0 && (a.max_scale < 1 || a.max_scale > a.max_scale_limit)) {
-    p->Invalid("autoscaler.max-scale", "must be in [1, max-scale-limit=" +
-                                           std::to_string(a.max_scale_limit) + "], was " +
-                                           std::to_string(a.max_scale));
+    p->Invalid("autoscaler.max-scale",
+               "must be in [1, max-scale-limit=" + std::to_string(a.max_scale_limit) + "], was " +
+                   std::to_string(a.max_scale));
   }
   if (a.min_scale < 0) {
     p->Invalid("autoscaler.min-scale", "must not be negative");
   } else if (a.max_scale > 0 && a.min_scale > a.max_scale) {
-    p->Invalid("autoscaler.min-scale", "min-scale=" + std::to_string(a.min_scale) +
-                                           " is greater than max-scale=" +
-                                           std::to_string(a.max_scale));
+    p->Invalid("autoscaler.min-scale",
+               "min-scale=" + std::to_string(a.min_scale) +
+                   " is greater than max-scale=" + std::to_string(a.max_scale));
   }
   const std::string& cls = a.pod_autoscaler_class;
   bool knative_class = cls.size() >= 12 && cls.compare(cls.size() - 12, 12, ".knative.dev") == 0;
@@ -154,9 +153,9 @@ void ValidateDefaults(const Defaults& d, Problems* p) {
   }
   auto within_timeout = [&](const char* key, std::int64_t v) {
     if (v < 0 || v > d.revision_timeout_seconds) {
-      p->Invalid(std::string("defaults.") + key,
-                 "must be in [0, revision-timeout-seconds=" +
-                     std::to_string(d.revision_timeout_seconds) + "], was " + std::to_string(v));
+      p->Invalid(std::string("defaults.") + key, "must be in [0, revision-timeout-seconds=" +
+                                                     std::to_string(d.revision_timeout_seconds) +
+                                                     "], was " + std::to_string(v));
     }
   };
   within_timeout("revision-response-start-timeout-seconds",
@@ -212,9 +211,8 @@ void ValidateGc(const Gc& g, Problems* p) {
     p->Invalid("gc.max-non-active-revisions", "must not be negative (or \"disabled\")");
   } else if (g.max_non_active_revisions >= 0 &&
              g.min_non_active_revisions > g.max_non_active_revisions) {
-    p->Invalid("gc.max-non-active-revisions",
-               "must not be less than min-non-active-revisions (" +
-                   std::to_string(g.min_non_active_revisions) + ")");
+    p->Invalid("gc.max-non-active-revisions", "must not be less than min-non-active-revisions (" +
+                                                  std::to_string(g.min_non_active_revisions) + ")");
   }
   if (g.retain_since_create_time < Seconds(-1)) {
     p->Invalid("gc.retain-since-create-time", "must not be negative (or \"disabled\")");
@@ -228,12 +226,12 @@ void ValidateTracing(const Tracing& t, Problems* p) {
   if (t.backend != "none" && t.backend != "zipkin") {
     p->Invalid("tracing.backend", "must be \"none\" or \"zipkin\", was \"" + t.backend + "\"");
   }
-  bool http_url = t.zipkin_endpoint.rfind("http://", 0) == 0 ||
-                  t.zipkin_endpoint.rfind("https://", 0) == 0;
+  bool http_url =
+      t.zipkin_endpoint.rfind("http://", 0) == 0 || t.zipkin_endpoint.rfind("https://", 0) == 0;
   if (t.backend == "zipkin" && !http_url) {
-    p->Invalid("tracing.zipkin-endpoint",
-               t.zipkin_endpoint.empty() ? "is required when backend is zipkin"
-                                         : "must be an http:// or https:// URL");
+    p->Invalid("tracing.zipkin-endpoint", t.zipkin_endpoint.empty()
+                                              ? "is required when backend is zipkin"
+                                              : "must be an http:// or https:// URL");
   }
   if (t.sample_rate < 0 || t.sample_rate > 1) {
     p->Invalid("tracing.sample-rate", "must be in [0, 1], was " + Num(t.sample_rate));

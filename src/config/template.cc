@@ -37,8 +37,7 @@ Result<std::string> ExpandTemplate(std::string_view templ,
     }
     auto it = fields.find(std::string(action.substr(1)));
     if (it == fields.end()) {
-      return Status(Code::kInvalid,
-                    "unknown template field {{" + std::string(action) + "}}");
+      return Status(Code::kInvalid, "unknown template field {{" + std::string(action) + "}}");
     }
     out += it->second;
     pos = close + 2;

@@ -60,7 +60,7 @@ json HelloService(const std::string& target = "World") {
 }
 
 const json& Cond(const json& obj, const std::string& type) {
-  for (const json& c : obj["status"]["conditions"]) {
+  for (const json& c : Field(Field(obj, "status"), "conditions")) {
     if (c["type"] == type) return c;
   }
   static const json kNone;

@@ -10,11 +10,12 @@ namespace {
 
 using nlohmann::json;
 
-json ChildMetadata(const json& service) {
+// Knative labels a Configuration with its Service's name and uid, a Route with the name only.
+json ChildMetadata(const json& service, bool with_uid) {
   json labels = Field(Field(service, "metadata"), "labels");
   if (!labels.is_object()) labels = json::object();
   labels[label::kService] = Name(service);
-  labels[label::kServiceUid] = Uid(service);
+  if (with_uid) labels[label::kServiceUid] = Uid(service);
   json annotations = Field(Field(service, "metadata"), "annotations");
   if (!annotations.is_object()) annotations = json::object();
   annotations.erase(annotation::kLastApplied);
@@ -63,7 +64,7 @@ json DesiredConfiguration(const json& service) {
   if (!tmpl.is_object()) tmpl = json::object();
   return {{"apiVersion", api::kApiVersion},
           {"kind", "Configuration"},
-          {"metadata", ChildMetadata(service)},
+          {"metadata", ChildMetadata(service, /*with_uid=*/true)},
           {"spec", {{"template", std::move(tmpl)}}}};
 }
 
@@ -79,7 +80,7 @@ json DesiredRoute(const json& service) {
   }
   return {{"apiVersion", api::kApiVersion},
           {"kind", "Route"},
-          {"metadata", ChildMetadata(service)},
+          {"metadata", ChildMetadata(service, /*with_uid=*/false)},
           {"spec", {{"traffic", std::move(traffic)}}}};
 }
 
@@ -93,11 +94,13 @@ std::optional<json> ChildUpdate(const json& existing, const json& desired) {
   out["spec"] = Field(desired, "spec");
   out["metadata"]["labels"] = LabelsOrEmpty(desired);
   json annotations = WithoutUserAnnotations(Meta(desired, "annotations"));
-  for (const char* key : kUserAnnotations) {
-    std::string value = Annotation(desired, key);
-    if (value.empty()) value = Annotation(existing, key);
-    if (!value.empty()) annotations[key] = value;
-  }
+  // The creator never changes once set; the last modifier follows the Service's.
+  std::string creator = Annotation(existing, annotation::kCreator);
+  if (creator.empty()) creator = Annotation(desired, annotation::kCreator);
+  std::string modifier = Annotation(desired, annotation::kLastModifier);
+  if (modifier.empty()) modifier = Annotation(existing, annotation::kLastModifier);
+  if (!creator.empty()) annotations[annotation::kCreator] = creator;
+  if (!modifier.empty()) annotations[annotation::kLastModifier] = modifier;
   out["metadata"]["annotations"] = std::move(annotations);
   return out;
 }

@@ -3,8 +3,8 @@
 // A Service owns a Configuration and a Route of its own name. The Configuration's spec is the
 // Service's template; the Route's spec.traffic is the Service's, with configurationName set to
 // the Service's name on every target that names no revision. Both carry the Service's labels
-// plus serving.knative.dev/service and /serviceUID, its annotations (minus kubectl's
-// last-applied-configuration), and a controller ownerReference to it.
+// plus serving.knative.dev/service (and /serviceUID on the Configuration), its annotations
+// (minus kubectl's last-applied-configuration), and a controller ownerReference to it.
 //
 // Status mirrors the children: ConfigurationsReady from the Configuration's Ready, RoutesReady
 // from the Route's Ready (Unknown/OutOfDate while a child has not observed its latest

@@ -63,7 +63,8 @@ TEST(DesiredRouteTest, LatestTargetsFollowTheConfiguration) {
   EXPECT_EQ(route["spec"]["traffic"], json::parse(R"([
     {"configurationName": "hello", "latestRevision": true, "percent": 80},
     {"revisionName": "hello-00001", "latestRevision": false, "percent": 20, "tag": "old"}])"));
-  EXPECT_EQ(route["metadata"]["labels"]["serving.knative.dev/service"], "hello");
+  EXPECT_EQ(route["metadata"]["labels"],
+            json::parse(R"({"app": "greeter", "serving.knative.dev/service": "hello"})"));
   json no_traffic = Service();
   no_traffic["spec"].erase("traffic");
   EXPECT_EQ(DesiredRoute(no_traffic)["spec"]["traffic"],

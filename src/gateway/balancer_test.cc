@@ -1,15 +1,16 @@
 #include "gateway/balancer.h"
 
+#include <gtest/gtest.h>
+
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace ebb::gateway {
 namespace {
 
 int Pick(const std::vector<int>& loads, int cc, Rng& rng, std::uint32_t& cursor) {
-  return PickInstance(loads.size(), cc, [&](std::size_t i) { return loads[i]; }, rng, cursor);
+  return PickInstance(
+      loads.size(), cc, [&](std::size_t i) { return loads[i]; }, rng, cursor);
 }
 
 TEST(BreakerTest, AdmitsUpToContainerConcurrency) {

@@ -5,11 +5,10 @@
 // never pointers, across Prepare calls. Not thread-safe.
 #pragma once
 
+#include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <cstring>
 #include <memory>
-
-#include <boost/asio/buffer.hpp>
 
 namespace ebb::gateway {
 

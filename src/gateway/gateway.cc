@@ -9,8 +9,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <boost/asio/post.hpp>
-
 #include "gateway/compiled_routes.h"
 #include "gateway/worker.h"
 
@@ -72,10 +70,10 @@ struct Gateway::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
 
   mutable std::mutex mu;
-  bool stopped = false;                                         // guarded by mu
-  std::unordered_map<std::string, RevisionPtr> revisions;       // guarded by mu
-  std::shared_ptr<const RouteTable> routes;                     // guarded by mu
-  std::mt19937_64 seeds{std::random_device{}()};               // guarded by mu
+  bool stopped = false;                                    // guarded by mu
+  std::unordered_map<std::string, RevisionPtr> revisions;  // guarded by mu
+  std::shared_ptr<const RouteTable> routes;                // guarded by mu
+  std::mt19937_64 seeds{std::random_device{}()};           // guarded by mu
 
   RevisionPtr StateLocked(const std::string& key);
   void PruneLocked();
@@ -87,9 +85,9 @@ struct Gateway::Impl {
 RevisionPtr Gateway::Impl::StateLocked(const std::string& key) {
   RevisionPtr& state = revisions[key];
   if (!state) {
-    state = std::make_shared<RevisionState>(
-        key, static_cast<int>(workers.size()), options.limits.queue_max_requests,
-        options.limits.queue_max_bytes, seeds(), Now());
+    state = std::make_shared<RevisionState>(key, static_cast<int>(workers.size()),
+                                            options.limits.queue_max_requests,
+                                            options.limits.queue_max_bytes, seeds(), Now());
   }
   return state;
 }
@@ -123,8 +121,8 @@ Gateway::~Gateway() { Stop(); }
 Result<std::unique_ptr<Gateway>> Gateway::Start(Options options, Callbacks callbacks) {
   auto endpoint = ParseListen(options.listen);
   if (!endpoint.ok()) return endpoint.status();
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::thread::hardware_concurrency());
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   for (int i = 0; i < std::max(1, threads); ++i) {
@@ -247,11 +245,11 @@ void Gateway::Impl::StopWorkers() {
   for (auto& worker : workers) {
     std::promise<void> promise;
     drained.push_back(promise.get_future());
-    boost::asio::post(worker->context(),
-                      [w = worker.get(), p = std::make_shared<std::promise<void>>(
-                                             std::move(promise))]() mutable {
-                        w->BeginStop(std::move(*p));
-                      });
+    boost::asio::post(
+        worker->context(),
+        [w = worker.get(), p = std::make_shared<std::promise<void>>(std::move(promise))]() mutable {
+          w->BeginStop(std::move(*p));
+        });
   }
   auto deadline = std::chrono::steady_clock::now() + options.limits.drain_timeout;
   for (auto& f : drained) f.wait_until(deadline);

@@ -53,7 +53,7 @@ struct Limits {
 
 struct Options {
   std::string listen = "127.0.0.1:8080";  // "ip:port"; port 0 picks a free port
-  int threads = 0;                         // worker event loops; 0 = one per CPU
+  int threads = 0;                        // worker event loops; 0 = one per CPU
   Limits limits;
 };
 
@@ -75,7 +75,7 @@ struct RevisionLoad {
 // Monotonic counters since Start, summed over the workers (`gateway.<name>`).
 struct GatewayStats {
   std::uint64_t connections_accepted = 0;
-  std::uint64_t requests = 0;               // heads parsed
+  std::uint64_t requests = 0;  // heads parsed
   std::uint64_t requests_parked = 0;
   std::uint64_t responses_not_found = 0;    // 404 unknown host
   std::uint64_t responses_bad_request = 0;  // 400 / 413 / 431

@@ -7,21 +7,20 @@
 // kept because the buffer may move while a head arrives in pieces.
 #pragma once
 
+#include <boost/asio/buffer.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/asio/buffer.hpp>
-
 namespace ebb::gateway {
 
 // One header field line, as offsets from the start of the message in the read buffer.
 struct HeadField {
-  std::uint32_t begin = 0;      // first byte of the name
-  std::uint32_t end = 0;        // one past the line's CRLF (obs-folded lines are rejected)
+  std::uint32_t begin = 0;  // first byte of the name
+  std::uint32_t end = 0;    // one past the line's CRLF (obs-folded lines are rejected)
   std::uint16_t name_size = 0;
-  bool drop = false;            // not forwarded (hop-by-hop, or replaced by the gateway)
+  bool drop = false;  // not forwarded (hop-by-hop, or replaced by the gateway)
 };
 
 // Ends the field lines: each ends where the next begins, the last before the blank line.
@@ -38,7 +37,10 @@ bool HasToken(std::string_view list, std::string_view token);
 // A scatter-gather list that merges pieces that are adjacent in memory.
 class GatherList {
  public:
-  void clear() { buffers_.clear(); total_ = 0; }
+  void clear() {
+    buffers_.clear();
+    total_ = 0;
+  }
   void Add(const char* data, std::size_t size);
   void Add(std::string_view s) { Add(s.data(), s.size()); }
   const std::vector<boost::asio::const_buffer>& buffers() const { return buffers_; }

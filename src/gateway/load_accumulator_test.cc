@@ -12,9 +12,9 @@ const Time kT0 = Time(std::chrono::seconds(100));
 
 TEST(LoadAccumulatorTest, AveragesConcurrencyOverTheWindow) {
   LoadAccumulator acc(kT0);
-  acc.Arrive(kT0);                       // 1 in flight for 500 ms
-  acc.Arrive(kT0 + milliseconds(500));   // 2 in flight for 250 ms
-  acc.Depart(kT0 + milliseconds(750));   // 1 for the last 250 ms
+  acc.Arrive(kT0);                      // 1 in flight for 500 ms
+  acc.Arrive(kT0 + milliseconds(500));  // 2 in flight for 250 ms
+  acc.Depart(kT0 + milliseconds(750));  // 1 for the last 250 ms
   LoadWindow w = acc.Take(kT0 + milliseconds(1000));
   EXPECT_DOUBLE_EQ(w.average_concurrency, (0.5 * 1 + 0.25 * 2 + 0.25 * 1) / 1.0);
   EXPECT_EQ(w.requests, 2u);

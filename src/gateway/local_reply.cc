@@ -5,15 +5,24 @@ namespace {
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Error";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Error";
   }
 }
 
@@ -21,15 +30,24 @@ std::string_view ReasonPhrase(int status) {
 
 std::string_view ReplyText(int status) {
   switch (status) {
-    case 400: return "malformed request";
-    case 404: return "no route";
-    case 405: return "method not allowed";
-    case 413: return "request body too large";
-    case 431: return "request header fields too large";
-    case 502: return "upstream connection failed";
-    case 503: return "activator queue full";
-    case 504: return "activator request timeout";
-    default: return "error";
+    case 400:
+      return "malformed request";
+    case 404:
+      return "no route";
+    case 405:
+      return "method not allowed";
+    case 413:
+      return "request body too large";
+    case 431:
+      return "request header fields too large";
+    case 502:
+      return "upstream connection failed";
+    case 503:
+      return "activator queue full";
+    case 504:
+      return "activator request timeout";
+    default:
+      return "error";
   }
 }
 

@@ -1,8 +1,7 @@
 #include "gateway/request_parser.h"
 
-#include <limits>
-
 #include <boost/beast/core/string.hpp>
+#include <limits>
 
 namespace ebb::gateway {
 
@@ -59,8 +58,8 @@ std::size_t RequestParser::Parse(const char* base, std::size_t from, std::size_t
   return n;
 }
 
-void RequestParser::on_request_impl(http::verb method, string_view method_str,
-                                    string_view target, int version, error_code&) {
+void RequestParser::on_request_impl(http::verb method, string_view method_str, string_view target,
+                                    int version, error_code&) {
   head_.method = method;
   head_.method_begin = Offset(method_str.data());
   head_.method_size = static_cast<std::uint32_t>(method_str.size());

@@ -13,12 +13,11 @@
 // Thread-safety: one parser per connection, used by its worker only.
 #pragma once
 
+#include <boost/beast/http/basic_parser.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/beast/http/basic_parser.hpp>
 
 #include "gateway/http_head.h"
 
@@ -62,8 +61,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
  private:
   void on_request_impl(boost::beast::http::verb method, boost::beast::string_view method_str,
-                       boost::beast::string_view target, int version,
-                       error_code& ec) override;
+                       boost::beast::string_view target, int version, error_code& ec) override;
   void on_response_impl(int, boost::beast::string_view, int, error_code&) override {}
   void on_field_impl(boost::beast::http::field name, boost::beast::string_view name_str,
                      boost::beast::string_view value, error_code& ec) override;

@@ -1,8 +1,7 @@
 #include "gateway/response_parser.h"
 
-#include <limits>
-
 #include <boost/beast/core/string.hpp>
+#include <limits>
 
 namespace ebb::gateway {
 
@@ -18,8 +17,7 @@ void ResponseHead::Clear() {
   fields.clear();
 }
 
-ResponseParser::ResponseParser(ResponseHead& head, std::uint32_t header_limit,
-                               bool head_request)
+ResponseParser::ResponseParser(ResponseHead& head, std::uint32_t header_limit, bool head_request)
     : head_(head) {
   head_.Clear();
   this->header_limit(header_limit);
@@ -41,8 +39,7 @@ std::size_t ResponseParser::Parse(const char* base, std::size_t from, std::size_
   return n;
 }
 
-void ResponseParser::on_response_impl(int code, string_view reason, int version,
-                                      error_code&) {
+void ResponseParser::on_response_impl(int code, string_view reason, int version, error_code&) {
   head_.status = code;
   head_.version = version;
   // "HTTP/1.x SSS " precedes the reason; the line ends after it.

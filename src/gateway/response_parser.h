@@ -10,12 +10,11 @@
 // Thread-safety: one parser per exchange, used by its worker only.
 #pragma once
 
+#include <boost/beast/http/basic_parser.hpp>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/beast/http/basic_parser.hpp>
 
 #include "gateway/http_head.h"
 
@@ -26,7 +25,7 @@ struct ResponseHead {
   std::uint32_t line_end = 0;  // one past the status line's CRLF
   int status = 0;
   int version = 11;
-  std::string connection;  // values of Connection fields, joined with ","
+  std::string connection;            // values of Connection fields, joined with ","
   int transfer_encoding_field = -1;  // index in `fields`, dropped when de-chunking
   std::vector<HeadField> fields;
 

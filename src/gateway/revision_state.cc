@@ -8,9 +8,7 @@ namespace {
 // Attempts at reserving a slot after the balancer chose an instance that filled up meanwhile.
 constexpr int kReserveAttempts = 3;
 
-bool SameAddress(const Instance& a, const Instance& b) {
-  return a.ip == b.ip && a.port == b.port;
-}
+bool SameAddress(const Instance& a, const Instance& b) { return a.ip == b.ip && a.port == b.port; }
 
 }  // namespace
 
@@ -39,9 +37,8 @@ RevisionTimeouts RevisionState::timeouts() const {
 
 RevisionState::Published RevisionState::SetInstances(std::vector<InstancePtr> ready,
                                                      SteadyTime now) {
-  std::sort(ready.begin(), ready.end(), [](const InstancePtr& a, const InstancePtr& b) {
-    return a->id < b->id;
-  });
+  std::sort(ready.begin(), ready.end(),
+            [](const InstancePtr& a, const InstancePtr& b) { return a->id < b->id; });
   std::lock_guard lock(mu_);
   // Keep the Instance objects (and so their in-flight counts) of instances that stay.
   Published out;
@@ -51,8 +48,8 @@ RevisionState::Published RevisionState::SetInstances(std::vector<InstancePtr> re
     }
   }
   for (const InstancePtr& old : instances_->items) {
-    bool kept = std::any_of(ready.begin(), ready.end(),
-                            [&](const InstancePtr& i) { return i == old; });
+    bool kept =
+        std::any_of(ready.begin(), ready.end(), [&](const InstancePtr& i) { return i == old; });
     if (!kept) {
       old->removed.store(true);
       out.removed.push_back(old);

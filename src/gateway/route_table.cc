@@ -7,12 +7,13 @@ namespace {
 
 // Characters of a reg-name or an IP literal (RFC 3986 host), already lowered.
 bool IsHostChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '[' || c == ']' || c == ':';
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+         c == '[' || c == ']' || c == ':';
 }
 
 bool IsPort(std::string_view s) {
-  return s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() <= 5 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // The host part of "host[:port]" or "[v6][:port]"; "" when the port is not a number.

@@ -20,7 +20,7 @@ namespace ebb::gateway {
 
 // What the gateway needs to know about one Revision (Knative §3.2, §4.2).
 struct RevisionConfig {
-  std::string key;               // "namespace/name"
+  std::string key;                // "namespace/name"
   int container_concurrency = 0;  // requests per instance at once; 0 = unlimited
   // Whole request, from arrival at the gateway (parking included): 504 if nothing was written.
   std::chrono::milliseconds timeout{300'000};

@@ -1,9 +1,9 @@
 #include "gateway/route_table.h"
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "gateway/balancer.h"
 #include "gateway/compiled_routes.h"

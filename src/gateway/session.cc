@@ -3,9 +3,6 @@
 #include <array>
 #include <exception>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/write.hpp>
-
 #include "gateway/local_reply.h"
 #include "gateway/worker.h"
 
@@ -138,6 +135,7 @@ void Session::BeginRequest(const RevisionPtr& revision) {
   client_keep_alive_ = reply_keep_alive_ = false;
   pump_started_ = false;
   pump_status_ = 0;
+  request_ahead_ = 0;
   revision_->view(worker_.index()).load.Arrive(arrival_);
 }
 
@@ -165,8 +163,8 @@ SteadyTime Session::ExchangeDeadline() const {
 // if the client wants it and no request body is left unread.
 Task<bool> Session::SendReply(int status, std::string_view detail) {
   bool keep_alive = request_ && request_->is_header_done() && request_->keep_alive() &&
-                    request_->is_done() && !worker_.stopping() && status != 400 &&
-                    status != 431 && status != 413;
+                    request_->is_done() && !worker_.stopping() && status != 400 && status != 431 &&
+                    status != 413;
   FormatReply(status, detail, !keep_alive, scratch_);
   ErrorCode ec;
   co_await boost::asio::async_write(client_, boost::asio::buffer(scratch_), Await(ec));

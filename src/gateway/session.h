@@ -78,12 +78,14 @@ class Session : public std::enable_shared_from_this<Session> {
   Task<bool> Proxy();
   Task<InstancePtr> Park();
   void OnWake(std::uint64_t seq);
-  Task<Connected> Connect();
+  bool TakePooled();
   Task<Connected> ConnectFresh();
   void ReleaseInstance();
 
   // session_exchange.cc: request head and body, response relay, tunnel.
   Task<bool> Exchange();
+  Task<Outcome> SendAndRelay();
+  Task<bool> FailExchange(Outcome outcome);
   int PrepareRequestHead();
   Task<Outcome> RelayResponse();
   Task<Outcome> RelayBody();
@@ -108,10 +110,11 @@ class Session : public std::enable_shared_from_this<Session> {
   SteadyTime armed_at_ = SteadyTime::max();
 
   // The request in progress.
-  ByteBuffer in_;   // client bytes: the request head, then body and pipelined bytes
+  ByteBuffer in_;  // client bytes: the request head, then body and pipelined bytes
   RequestHead head_;
   std::optional<RequestParser> request_;
   std::size_t request_bytes_ = 0;  // bytes at the front of in_ already sent upstream
+  std::size_t request_ahead_ = 0;  // body bytes after those, sent but not yet parsed
   RevisionPtr revision_;
   InstancePtr instance_;
   RevisionTimeouts timeouts_{};
@@ -137,6 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ByteBuffer up_;  // upstream bytes
   ResponseHead response_head_;
   std::optional<ResponseParser> response_;
+  std::size_t response_ahead_ = 0;  // bytes at the front of up_ sent but not yet parsed
 
   // Head rewriting output, reused.
   std::string scratch_;

@@ -1,9 +1,7 @@
 // Getting a request an instance: the breaker's fast path, parking in the activator queue,
 // connecting (pooled or fresh), and retrying elsewhere when a connect fails.
+
 #include "gateway/session.h"
-
-#include <boost/asio/post.hpp>
-
 #include "gateway/worker.h"
 
 namespace ebb::gateway {
@@ -36,7 +34,7 @@ Task<bool> Session::Proxy() {
       instance_ = co_await Park();
       if (!instance_) co_return reply_keep_alive_;
     }
-    Connected connected = co_await Connect();
+    Connected connected = TakePooled() ? Connected::kYes : co_await ConnectFresh();
     if (connected == Connected::kYes) break;
     const Instance* failed = instance_.get();
     ReleaseInstance();
@@ -106,18 +104,16 @@ void Session::OnWake(std::uint64_t seq) {
   if (seq == park_seq_ && phase_ == Phase::kParked) park_timer_.cancel();
 }
 
-Task<Session::Connected> Session::Connect() {
-  if (std::optional<Socket> pooled = worker_.pool().Take(instance_)) {
-    upstream_ = std::move(*pooled);
-    from_pool_ = true;
-    co_return Connected::kYes;
-  }
-  from_pool_ = false;
-  co_return co_await ConnectFresh();
+bool Session::TakePooled() {
+  std::optional<Socket> pooled = worker_.pool().Take(instance_);
+  from_pool_ = pooled.has_value();
+  if (from_pool_) upstream_ = std::move(*pooled);
+  return from_pool_;
 }
 
 Task<Session::Connected> Session::ConnectFresh() {
   phase_ = Phase::kConnect;
+  from_pool_ = false;
   SetDeadline(std::min(RequestDeadline(), Now() + worker_.limits().connect_timeout));
   ErrorCode ec;
   upstream_ = Socket(worker_.context().get_executor());

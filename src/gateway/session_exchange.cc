@@ -1,13 +1,9 @@
 // The exchange with an instance: the request head (+ buffered body) as one gather write, the
 // rest of the body pumped by a side coroutine, the response relayed as it arrives, and the
 // tunnel after a 101.
-#include "gateway/session.h"
-
 #include <exception>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/write.hpp>
-
+#include "gateway/session.h"
 #include "gateway/worker.h"
 
 namespace ebb::gateway {
@@ -22,8 +18,19 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 SteadyTime Now() { return std::chrono::steady_clock::now(); }
 
-int StatusForBodyError(const ErrorCode& ec) {
-  return ec == http::error::body_limit ? 413 : 400;
+int StatusForBodyError(const ErrorCode& ec) { return ec == http::error::body_limit ? 413 : 400; }
+
+// How many of `available` bytes (from where the parser started) can go to the peer now, and
+// how many of those run ahead of the parser (`ahead`, for the next call to skip). Until the
+// message ends every byte belongs to it, so bytes the parser holds back for want of more input
+// (the CRLF closing a chunk, a partial chunk size) are relayed at once: a server-sent event is
+// then complete at the client without waiting for the next one.
+template <class Parser>
+std::size_t RelayableBytes(const Parser& parser, std::size_t consumed, std::size_t available,
+                           std::size_t& ahead) {
+  std::size_t relay = parser.is_done() ? consumed : available;
+  ahead = relay - consumed;
+  return relay;
 }
 
 BufferSpan Span(const GatherList& list) {
@@ -33,7 +40,7 @@ BufferSpan Span(const GatherList& list) {
 }  // namespace
 
 // Sends the request and relays the response; a dead pooled connection is replaced once when
-// the request can be replayed. Returns keep-alive.
+// the request can be replayed (it is still in in_). Returns keep-alive.
 Task<bool> Session::Exchange() {
   phase_ = Phase::kExchange;
   SetDeadline(ExchangeDeadline());
@@ -41,38 +48,48 @@ Task<bool> Session::Exchange() {
     WorkerCounters::Bump(worker_.counters().responses_bad_request);
     co_return co_await SendReply(status);
   }
-  bool may_replay = from_pool_;
-  Outcome outcome;
-  for (;;) {
-    ErrorCode ec;
-    co_await boost::asio::async_write(upstream_, Span(gather_), Await(ec));
-    outcome = ec ? Outcome::kStale : Outcome::kDone;
-    if (!ec && !request_->is_done()) {
-      in_.Consume(request_bytes_);
-      request_bytes_ = 0;
-      if (head_.expect_continue && head_.version >= 11 && in_.empty()) {
-        co_await boost::asio::async_write(client_, boost::asio::buffer(kContinue), Await(ec));
-      }
-      pump_started_ = true;
-      Spawn(&Session::Pump);
+  Outcome outcome = co_await SendAndRelay();
+  if (outcome == Outcome::kStale && from_pool_ && !pump_started_ && !timed_out_ && !aborted_) {
+    if (co_await ConnectFresh() == Connected::kYes) {
+      phase_ = Phase::kExchange;
+      SetDeadline(ExchangeDeadline());
+      outcome = co_await SendAndRelay();
     }
-    if (!ec) outcome = co_await RelayResponse();
-    if (outcome != Outcome::kStale || !may_replay || pump_started_ || timed_out_ || aborted_) {
-      break;
+  }
+  if (side_running_) {
+    if (outcome != Outcome::kTunnelled) {
+      // The response ended before the request body: stop reading it; the connection closes.
+      ErrorCode ignored;
+      client_.cancel(ignored);
+      upstream_.close(ignored);
     }
-    may_replay = false;  // the pooled connection was dead: one fresh try
-    if (co_await ConnectFresh() != Connected::kYes) break;
-    phase_ = Phase::kExchange;
+    co_await WaitSide();
   }
-  if (side_running_ && outcome != Outcome::kTunnelled) {
-    // The response ended before the request body: stop reading it; the connection closes.
-    ErrorCode ignored;
-    client_.cancel(ignored);
-    upstream_.close(ignored);
-  }
-  co_await WaitSide();
   FinishExchange(outcome);
   if (outcome == Outcome::kDone) co_return client_keep_alive_;
+  co_return co_await FailExchange(outcome);
+}
+
+// The head (and buffered body) as one write, the body pump if more is to come, the response.
+Task<Session::Outcome> Session::SendAndRelay() {
+  ErrorCode ec;
+  co_await boost::asio::async_write(upstream_, Span(gather_), Await(ec));
+  if (ec) co_return Outcome::kStale;
+  if (!request_->is_done()) {
+    in_.Consume(request_bytes_);
+    request_bytes_ = 0;
+    if (head_.expect_continue && head_.version >= 11 && in_.empty()) {
+      co_await boost::asio::async_write(client_, boost::asio::buffer(kContinue), Await(ec));
+      if (ec) co_return Outcome::kAborted;
+    }
+    pump_started_ = true;
+    Spawn(&Session::Pump);
+  }
+  co_return co_await RelayResponse();
+}
+
+// An exchange that did not complete: answer if nothing was written yet. Returns keep-alive.
+Task<bool> Session::FailExchange(Outcome outcome) {
   if (outcome == Outcome::kTunnelled || wrote_response_ || aborted_) co_return false;
   if (pump_status_ == kClientGone) co_return false;
   int status = timed_out_ ? 504 : pump_status_ > 0 ? pump_status_ : 502;
@@ -93,8 +110,9 @@ int Session::PrepareRequestHead() {
   ErrorCode ec;
   std::size_t n = request_->Parse(in_.data(), head_.size, in_.size(), ec);
   if (ec && ec != http::error::need_more) return StatusForBodyError(ec);
-  gather_.Add(in_.data() + head_.size, n);
   request_bytes_ += n;
+  gather_.Add(in_.data() + head_.size,
+              RelayableBytes(*request_, n, in_.size() - head_.size, request_ahead_));
   return 0;
 }
 
@@ -160,6 +178,7 @@ Task<Session::Outcome> Session::RelayBody() {
   BuildClientHead(response_head_, up_.data(), framing, gather_);
   response_->eager(true);
   response_->set_dechunk(dechunk);
+  response_ahead_ = 0;
   ErrorCode ec;
   std::size_t used = response_head_.size;
   if (!response_->is_done()) used += AddResponseBody(used, ec);
@@ -194,9 +213,11 @@ std::size_t Session::AddResponseBody(std::size_t from, ErrorCode& ec) {
     for (const auto& [begin, end] : response_->chunk_data()) {
       gather_.Add(up_.data() + begin, end - begin);
     }
-  } else {
-    gather_.Add(up_.data() + from, n);
+    return n;
   }
+  std::size_t skip = response_ahead_;
+  std::size_t relay = RelayableBytes(*response_, n, up_.size() - from, response_ahead_);
+  gather_.Add(up_.data() + from + skip, relay - skip);
   return n;
 }
 
@@ -266,21 +287,23 @@ Task<void> Session::TunnelUpstreamToClient() {
 Task<void> Session::Pump() {
   ErrorCode ec;
   for (;;) {
-    if (!in_.empty()) {
+    if (in_.size() > request_ahead_) {
+      std::size_t skip = request_ahead_;
       std::size_t used = request_->Parse(in_.data(), 0, in_.size(), ec);
       if (ec && ec != http::error::need_more) {
         pump_status_ = StatusForBodyError(ec);
         break;
       }
-      if (used > 0) {
-        co_await boost::asio::async_write(upstream_, boost::asio::buffer(in_.data(), used),
-                                          Await(ec));
+      std::size_t relay = RelayableBytes(*request_, used, in_.size(), request_ahead_);
+      if (relay > skip) {
+        co_await boost::asio::async_write(
+            upstream_, boost::asio::buffer(in_.data() + skip, relay - skip), Await(ec));
         if (ec) {
           pump_status_ = kUpstreamGone;
           break;
         }
-        in_.Consume(used);
       }
+      in_.Consume(used);
       if (request_->is_done()) co_return;
     }
     std::size_t n = co_await client_.async_read_some(in_.Prepare(kReadChunk), Await(ec));

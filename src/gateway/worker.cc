@@ -4,8 +4,6 @@
 
 #include <exception>
 
-#include <boost/asio/co_spawn.hpp>
-
 #include "gateway/session.h"
 
 namespace ebb::gateway {

@@ -49,6 +49,7 @@ void EventLoop::Run() {
   }
   RunPosted();
   thread_ = std::thread::id();
+  quit_ = false;  // Run() may be called again
 }
 
 bool EventLoop::NextTimeout(timespec* ts) const {

@@ -1,9 +1,10 @@
 // EventLoop: the runtime thread's epoll loop — file-descriptor handlers, one-shot timers on
 // the Clock's steady time, and tasks posted from other threads (woken through an eventfd).
 //
-// Run() executes everything on the calling thread until Quit(). Post, Quit and InLoopThread
-// are thread-safe; every other method must be called on the loop thread. Handlers and timers
-// may watch, unwatch, schedule and cancel freely, including their own registration.
+// Run() executes everything on the calling thread until Quit(); it may be run again after. Post,
+// Quit and InLoopThread are thread-safe; every other method must be called on the loop thread.
+// Handlers and timers may watch, unwatch, schedule and cancel freely, including their own
+// registration.
 #pragma once
 
 #include <atomic>

@@ -1,7 +1,7 @@
 #include "runtime/event_loop.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -50,12 +50,14 @@ TEST(EventLoop, DispatchesFdEventsAndAllowsUnwatchInsideTheHandler) {
   ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
   UniqueFd r(fds[0]), w(fds[1]);
   int calls = 0;
-  ASSERT_TRUE(loop->Watch(r.get(), EPOLLIN, [&](std::uint32_t events) {
-    ++calls;
-    EXPECT_TRUE(events & EPOLLIN);
-    loop->Unwatch(r.get());
-    loop->Post([&] { loop->Quit(); });
-  }).ok());
+  ASSERT_TRUE(loop->Watch(r.get(), EPOLLIN,
+                          [&](std::uint32_t events) {
+                            ++calls;
+                            EXPECT_TRUE(events & EPOLLIN);
+                            loop->Unwatch(r.get());
+                            loop->Post([&] { loop->Quit(); });
+                          })
+                  .ok());
   EXPECT_FALSE(loop->Watch(r.get(), EPOLLIN, [](std::uint32_t) {}).ok());  // already watched
   ASSERT_EQ(::write(w.get(), "x", 1), 1);
   loop->Run();

@@ -113,7 +113,8 @@ TEST(InstanceEnvironment, LayersBaseContainerAndReservedVariables) {
   t.revision = "hello-00001";
   t.service = "hello";
   t.configuration = "hello";
-  t.env = {{"PATH", "/opt/bin"}, {"GREETING", "hi on $(PORT)"}, {"PORT", "1"}, {"B", "$(GREETING)!"}};
+  t.env = {
+      {"PATH", "/opt/bin"}, {"GREETING", "hi on $(PORT)"}, {"PORT", "1"}, {"B", "$(GREETING)!"}};
   std::vector<std::string> env =
       InstanceEnvironment(t, InstanceEnv{20001, "@ebb-notify"}, {"PATH=/usr/bin", "HOME=/root"});
   EXPECT_TRUE(Has(env, "PATH=/opt/bin"));
@@ -218,7 +219,8 @@ TEST(PlanLaunch, UsesADefaultPathWhenTheEnvironmentHasNone) {
 TEST(PlanExec, RunsTheProbeCommandInTheInstanceEnvironment) {
   RevisionTemplate t;
   t.revision = "r";
-  Result<LaunchPlan> plan = PlanExec(t, InstanceEnv{7, ""}, {"PATH=/bin"}, {"test", "-n", "$(PORT)"});
+  Result<LaunchPlan> plan =
+      PlanExec(t, InstanceEnv{7, ""}, {"PATH=/bin"}, {"test", "-n", "$(PORT)"});
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->argv, (std::vector<std::string>{"test", "-n", "7"}));
   EXPECT_TRUE(Has(plan->env, "PORT=7"));

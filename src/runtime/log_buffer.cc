@@ -116,14 +116,14 @@ bool LogBuffer::WaitFor(std::uint64_t offset, std::chrono::milliseconds timeout)
   return end_ > offset;
 }
 
-int LogBuffer::AddListener(std::function<void()> listener) {
+int LogBuffer::AddListener(std::function<void()> listener) const {
   std::lock_guard lock(listeners_mu_);
   int id = next_listener_++;
   listeners_.emplace(id, std::move(listener));
   return id;
 }
 
-void LogBuffer::RemoveListener(int id) {
+void LogBuffer::RemoveListener(int id) const {
   std::lock_guard lock(listeners_mu_);
   listeners_.erase(id);
 }

@@ -53,8 +53,8 @@ class LogBuffer {
 
   // Listeners run on the appending thread; they must be quick (post elsewhere) and must not
   // add or remove listeners themselves.
-  int AddListener(std::function<void()> listener);
-  void RemoveListener(int id);
+  int AddListener(std::function<void()> listener) const;
+  void RemoveListener(int id) const;
 
  private:
   std::uint64_t BeginLocked() const;
@@ -68,9 +68,10 @@ class LogBuffer {
   std::vector<char> ring_;  // guarded by mu_; byte at offset o lives at o % capacity_
   std::uint64_t end_ = 0;   // guarded by mu_
   bool closed_ = false;     // guarded by mu_
-  std::map<int, std::function<void()>> listeners_;  // guarded by listeners_mu_
-  int next_listener_ = 1;                           // guarded by listeners_mu_
-  std::mutex listeners_mu_;
+  // Registering a listener does not change the log, so followers holding a const view may.
+  mutable std::map<int, std::function<void()>> listeners_;  // guarded by listeners_mu_
+  mutable int next_listener_ = 1;                           // guarded by listeners_mu_
+  mutable std::mutex listeners_mu_;
 };
 
 }  // namespace ebb::runtime

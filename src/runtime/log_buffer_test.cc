@@ -41,7 +41,9 @@ TEST(LogBuffer, AHugeAppendKeepsOnlyItsEnd) {
   LogBuffer log(8);
   log.Append(std::string(100, 'x') + "tail\n");
   EXPECT_EQ(log.end_offset(), 105u);
-  EXPECT_EQ(log.ReadFrom(0).data, "xxx" "tail\n");
+  EXPECT_EQ(log.ReadFrom(0).data,
+            "xxx"
+            "tail\n");
 }
 
 TEST(LogBuffer, ReadFromFollowsByOffset) {
@@ -73,12 +75,13 @@ TEST(LogBuffer, WaitForWakesOnAppendAndClose) {
 TEST(LogBuffer, ListenersHearAppendsUntilRemoved) {
   LogBuffer log(64);
   int calls = 0;
-  int id = log.AddListener([&] { ++calls; });
+  const LogBuffer& view = log;  // followers hold a const view
+  int id = view.AddListener([&] { ++calls; });
   log.Append("a");
   log.Append("");  // nothing appended: no call
   log.Close();
   EXPECT_EQ(calls, 2);
-  log.RemoveListener(id);
+  view.RemoveListener(id);
   log.Append("b");
   EXPECT_EQ(calls, 2);
 }

@@ -20,13 +20,7 @@ LoopHost::LoopHost(EventLoop& loop, InstanceTracker& tracker, LoopHostOptions op
       next_port_(options_.port_min) {}
 
 LoopHost::~LoopHost() {
-  for (auto& [pid, run] : running_) {
-    loop_.Unwatch(run->pidfd.get());
-    CloseOutput(*run);
-    ::kill(-pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    tracker_.Forget(pid);
-  }
+  for (auto& [pid, run] : running_) Abandon(*run);
 }
 
 Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
@@ -51,20 +45,21 @@ Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
   run->on_exit = std::move(on_exit);
   Status recorded = tracker_.Record(run->pid, proc->start_ticks, request.pod);
   Status watched = recorded.ok() ? Watch(*run) : recorded;
-  pid_t pid = run->pid;
-  running_.emplace(pid, std::move(run));
   if (!watched.ok()) {  // an instance we could not track or watch must not run
-    auto it = running_.find(pid);
-    it->second->on_exit = nullptr;
-    loop_.Unwatch(it->second->pidfd.get());
-    CloseOutput(*it->second);
-    ::kill(-pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    tracker_.Forget(pid);
-    running_.erase(it);
+    Abandon(*run);
     return watched;
   }
+  pid_t pid = run->pid;
+  running_.emplace(pid, std::move(run));
   return pid;
+}
+
+void LoopHost::Abandon(Running& run) {
+  loop_.Unwatch(run.pidfd.get());
+  CloseOutput(run);
+  ::kill(-run.pid, SIGKILL);
+  ::waitpid(run.pid, nullptr, 0);
+  tracker_.Forget(run.pid);
 }
 
 Status LoopHost::Watch(Running& run) {

@@ -59,6 +59,8 @@ class LoopHost final : public InstanceHost {
   void ReadOutput(Running& run);
   void CloseOutput(Running& run);
   void OnExited(pid_t pid);
+  // SIGKILLs and reaps a process whose exit will not be reported.
+  void Abandon(Running& run);
   // Binds 127.0.0.1 on the next free port of the range; listens when `listen`.
   Result<Listener> BindNextPort(bool listen);
 

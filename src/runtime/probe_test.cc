@@ -58,7 +58,9 @@ class TestServer {
 
 class ProbeTest : public ::testing::Test {
  protected:
-  ProbeTest() : loop_(EventLoop::Create(clock_).value()), runner_(*loop_, spawner_, {"PATH=/usr/bin:/bin"}) {
+  ProbeTest()
+      : loop_(EventLoop::Create(clock_).value()),
+        runner_(*loop_, spawner_, {"PATH=/usr/bin:/bin"}) {
     revision_->working_dir = "/tmp";
   }
 

@@ -101,6 +101,46 @@ Result<int> HighFd(int fd, std::vector<UniqueFd>& keep) {
   return dup;
 }
 
+// The descriptors the child dup2()s from, all >= kFirstHighFd, kept open until the clone
+// has returned.
+struct ChildFds {
+  int in = -1, out = -1, err = -1, listen = -1, report = -1;
+  UniqueFd devnull;
+  UniqueFd report_write;
+  std::vector<UniqueFd> keep;  // high duplicates of low descriptors
+
+  static Result<ChildFds> Prepare(const SpawnRequest& req, UniqueFd report_write) {
+    ChildFds fds;
+    fds.devnull.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!fds.devnull.valid()) return ErrnoStatus("open /dev/null", errno);
+    fds.report_write = std::move(report_write);
+    int devnull = fds.devnull.get();
+    Result<int> in = HighFd(devnull, fds.keep);
+    Result<int> out = HighFd(req.stdout_fd >= 0 ? req.stdout_fd : devnull, fds.keep);
+    Result<int> err = HighFd(req.stderr_fd >= 0 ? req.stderr_fd : devnull, fds.keep);
+    Result<int> listen = req.listen_fd >= 0 ? HighFd(req.listen_fd, fds.keep) : Result<int>(-1);
+    Result<int> report = HighFd(fds.report_write.get(), fds.keep);
+    for (const Result<int>* r : {&in, &out, &err, &listen, &report}) {
+      if (!r->ok()) return r->status();
+    }
+    fds.in = *in, fds.out = *out, fds.err = *err, fds.listen = *listen, fds.report = *report;
+    return fds;
+  }
+};
+
+// Signals stay blocked in the child until just before execve, so that no server handler runs
+// on the shared memory in between. Returns the pid (or -1 and *err).
+pid_t CloneChild(ChildArgs& args, char* stack_top, int* pidfd, int* err) {
+  sigset_t all, old;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid =
+      ::clone(ChildMain, stack_top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args, pidfd);
+  *err = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return pid;
+}
+
 // argv/envp arrays and the LISTEN_* entries, built before the clone.
 struct ExecBuffers {
   std::vector<char*> argv;
@@ -164,43 +204,23 @@ Result<SpawnedProcess> ProcessSpawner::Spawn(const SpawnRequest& req) {
   if (stack_top_ == nullptr) return Status(Code::kInternal, "spawn: no child stack");
   if (req.argv.empty()) return Status(Code::kInvalid, "spawn: empty argv");
   ExecBuffers bufs(req);
-  std::vector<UniqueFd> keep;
-  UniqueFd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!devnull.valid()) return ErrnoStatus("open /dev/null", errno);
   int report[2];
   if (::pipe2(report, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
-  UniqueFd report_read(report[0]), report_write(report[1]);
-  Result<int> in = HighFd(devnull.get(), keep);
-  Result<int> out = HighFd(req.stdout_fd >= 0 ? req.stdout_fd : devnull.get(), keep);
-  Result<int> err = HighFd(req.stderr_fd >= 0 ? req.stderr_fd : devnull.get(), keep);
-  Result<int> lis = req.listen_fd >= 0 ? HighFd(req.listen_fd, keep) : Result<int>(-1);
-  Result<int> rep = HighFd(report_write.get(), keep);
-  for (const Result<int>* r : {&in, &out, &err, &lis, &rep}) {
-    if (!r->ok()) return r->status();
-  }
-  ChildArgs args{req.path.c_str(),
-                 bufs.argv.data(),
-                 bufs.envp.data(),
-                 req.cwd.empty() ? nullptr : req.cwd.c_str(),
-                 *in,
-                 *out,
-                 *err,
-                 *lis,
-                 *rep,
-                 bufs.listen_pid,
+  UniqueFd report_read(report[0]);
+  Result<ChildFds> fds = ChildFds::Prepare(req, UniqueFd(report[1]));
+  if (!fds.ok()) return fds.status();
+  ChildArgs args{req.path.c_str(), bufs.argv.data(),
+                 bufs.envp.data(), req.cwd.empty() ? nullptr : req.cwd.c_str(),
+                 fds->in,          fds->out,
+                 fds->err,         fds->listen,
+                 fds->report,      bufs.listen_pid,
                  ::getpid()};
-  // Blocked in the child until just before execve: no server handler may run on the shared
-  // memory in between.
-  sigset_t all, old;
-  ::sigfillset(&all);
-  ::pthread_sigmask(SIG_SETMASK, &all, &old);
   int pidfd = -1;
-  pid_t pid =
-      ::clone(ChildMain, stack_top_, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args, &pidfd);
-  int clone_errno = errno;
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  report_write.reset();
-  keep.clear();  // closes the write end's high duplicate too, so read() sees EOF on success
+  int clone_errno = 0;
+  pid_t pid = CloneChild(args, stack_top_, &pidfd, &clone_errno);
+  // Close our copies of the report pipe's write end, so that read() sees EOF on success.
+  fds->report_write.reset();
+  fds->keep.clear();
   if (pid < 0) return ErrnoStatus("clone", clone_errno);
   return Collect(req, pid, pidfd, report_read.get());
 }

@@ -78,7 +78,8 @@ TEST(ProcessSpawner, LeaksNoDescriptorOfTheServer) {
 }
 
 TEST(ProcessSpawner, ResetsIgnoredSignalsAndTheSignalMask) {
-  struct sigaction ignore{}, old_pipe{};
+  struct sigaction ignore {
+  }, old_pipe{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &old_pipe);
   sigset_t usr1, old_mask;

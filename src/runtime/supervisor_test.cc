@@ -414,8 +414,9 @@ TEST_F(SupervisorTest, ScaleDownRemovesAnInstanceWaitingToRestartFirst) {
 }
 
 TEST_F(SupervisorTest, LivenessFailuresRestartTheInstance) {
-  json liveness = {{"livenessProbe",
-                    {{"tcpSocket", json::object()}, {"periodSeconds", 2}, {"failureThreshold", 2}}}};
+  json liveness = {
+      {"livenessProbe",
+       {{"tcpSocket", json::object()}, {"periodSeconds", 2}, {"failureThreshold", 2}}}};
   std::vector<pid_t> pids = StartReady(1, Revision({}, liveness));
   host.Advance(milliseconds(1999));
   EXPECT_TRUE(host.probes.empty());

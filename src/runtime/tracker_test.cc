@@ -14,32 +14,13 @@
 #include <thread>
 
 #include "runtime/spawn.h"
+#include "runtime/test_util.h"
 
 namespace ebb::runtime {
 namespace {
 
-// Live (non-zombie) processes whose process group is `pgid`.
-int GroupMembers(pid_t pgid) {
-  int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream in(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(in, line)) continue;
-    std::istringstream fields(line.substr(line.rfind(')') + 2));
-    std::string state, ppid, pgrp;
-    fields >> state >> ppid >> pgrp;
-    if (state != "Z" && pgrp == std::to_string(pgid)) ++count;
-  }
-  return count;
-}
-
-// Polls until the group is empty (processes die asynchronously after SIGKILL).
-bool GroupGone(pid_t pgid) {
-  for (int i = 0; i < 1000 && GroupMembers(pgid) > 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return GroupMembers(pgid) == 0;
-}
+using testing::GroupGone;
+using testing::LiveGroupMembers;
 
 // Starts `sh` that backgrounds two sleeps, as an app that leaves workers behind; returns
 // once both are running.
@@ -69,13 +50,13 @@ class TrackerTest : public ::testing::Test {
 
 TEST_F(TrackerTest, ReapsARecordedGroupAfterItsLeaderDied) {
   SpawnedProcess proc = StartGroupWithWorkers();
-  EXPECT_EQ(GroupMembers(proc.pid), 3);
+  EXPECT_EQ(LiveGroupMembers(proc.pid), 3);
   InstanceTracker tracker(dir_ + "/instances");
   ASSERT_TRUE(tracker.Record(proc.pid, proc.start_ticks, "hello-00001-deployment-abcde").ok());
   // The old server died: PR_SET_PDEATHSIG took the leader, its workers live on.
   ::kill(proc.pid, SIGKILL);
   ::waitpid(proc.pid, nullptr, 0);
-  ASSERT_EQ(GroupMembers(proc.pid), 2);
+  ASSERT_EQ(LiveGroupMembers(proc.pid), 2);
   EXPECT_EQ(InstanceTracker(dir_ + "/instances").ReapOrphans(), 1);
   EXPECT_TRUE(GroupGone(proc.pid));
   EXPECT_TRUE(std::filesystem::is_empty(dir_ + "/instances"));

@@ -1,0 +1,252 @@
+// Integration tests of the activator inside the gateway: parking, the demand callback, queue
+// bounds, deadlines, the breaker across workers, retries, load collection and shutdown.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "gateway/gateway.h"
+#include "gateway/gateway_testing.h"
+
+namespace ebb::gateway {
+namespace {
+
+using namespace std::chrono_literals;  // NOLINT: test file
+using testing::Connect;
+using testing::FakeUpstream;
+using testing::Fetch;
+using testing::Get;
+using testing::ReadResponse;
+using testing::RefusingPort;
+using testing::Respond;
+using testing::Response;
+using testing::Routes;
+using testing::RouteSpec;
+using testing::Signal;
+using testing::TestConn;
+using testing::UpstreamRequest;
+
+constexpr char kHost[] = "hello.default.example.com";
+constexpr char kRevision[] = "default/hello-00001";
+
+class GatewayActivatorTest : public ::testing::Test {
+ protected:
+  void Start(RouteSpec route, Limits limits = {}) {
+    Options options;
+    options.listen = "127.0.0.1:0";
+    options.threads = 2;
+    options.limits = limits;
+    Callbacks callbacks;
+    callbacks.on_demand = [this](const std::string& revision) {
+      std::lock_guard lock(mu_);
+      demands_.push_back(revision);
+      demanded_.Notify();
+    };
+    callbacks.on_instance_failure = [this](const std::string& revision, const std::string& id) {
+      std::lock_guard lock(mu_);
+      failures_.push_back(revision + " " + id);
+    };
+    auto started = Gateway::Start(options, callbacks);
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
+    gateway_ = std::move(started).value();
+    route.host = kHost;
+    route.revision = kRevision;
+    gateway_->SetRoutes(Routes({route}));
+  }
+  // Sends a request on a new connection from another thread.
+  std::future<Response> Async(std::string request = Get(kHost)) {
+    return std::async(std::launch::async,
+                      [address = gateway_->address(), request] { return Fetch(address, request); });
+  }
+  std::vector<std::string> demands() {
+    std::lock_guard lock(mu_);
+    return demands_;
+  }
+
+  std::unique_ptr<Gateway> gateway_;
+  std::mutex mu_;
+  std::vector<std::string> demands_;   // guarded by mu_
+  std::vector<std::string> failures_;  // guarded by mu_
+  Signal demanded_;
+};
+
+TEST_F(GatewayActivatorTest, ParkedRequestIsReleasedWhenAnInstanceBecomesReady) {
+  Start({});
+  auto pending = Async();
+  ASSERT_TRUE(demanded_.WaitFor());  // parked, autoscaler poked
+  FakeUpstream upstream("cold");
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  Response r = pending.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello from cold");
+  EXPECT_EQ(demands(), std::vector<std::string>{kRevision});
+  EXPECT_EQ(gateway_->Stats().requests_parked, 1u);
+}
+
+TEST_F(GatewayActivatorTest, FullQueueAnswers503WithRetryAfter) {
+  Limits limits;
+  limits.queue_max_requests = 1;
+  Start({}, limits);
+  auto parked = Async();
+  ASSERT_TRUE(demanded_.WaitFor());
+  Response r = Fetch(gateway_->address(), Get(kHost));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.fields["retry-after"], "1");
+  EXPECT_EQ(r.body, "activator queue full");
+  FakeUpstream upstream("late");
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  EXPECT_EQ(parked.get().status, 200);
+}
+
+TEST_F(GatewayActivatorTest, ParkedRequestTimesOutWith504) {
+  RouteSpec route;
+  route.timeout = 300ms;
+  Start(route);
+  auto start = std::chrono::steady_clock::now();
+  Response r = Fetch(gateway_->address(), Get(kHost));
+  EXPECT_EQ(r.status, 504);
+  EXPECT_EQ(r.body, "activator request timeout");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);
+  EXPECT_EQ(gateway_->Stats().responses_timeout, 1u);
+}
+
+TEST_F(GatewayActivatorTest, SlowResponseStartTimesOutWith504) {
+  Signal release;
+  FakeUpstream upstream([&](const UpstreamRequest&, TestConn& c) {
+    release.WaitFor();
+    return Respond(c, 200, "too late");
+  });
+  RouteSpec route;
+  route.response_start_timeout = 300ms;
+  Start(route);
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  Response r = Fetch(gateway_->address(), Get(kHost));
+  release.Notify();
+  EXPECT_EQ(r.status, 504);
+  EXPECT_EQ(r.body, "activator request timeout");
+}
+
+TEST_F(GatewayActivatorTest, IdleResponseIsAbortedAfterItStarted) {
+  Signal release;
+  FakeUpstream upstream([&](const UpstreamRequest&, TestConn& c) {
+    c.Send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf.");
+    release.WaitFor();
+    return false;
+  });
+  RouteSpec route;
+  route.idle_timeout = 300ms;
+  Start(route);
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  auto conn = Connect(gateway_->address());
+  ASSERT_TRUE(conn->Send(Get(kHost)));
+  Response r = ReadResponse(*conn);
+  release.Notify();
+  EXPECT_EQ(r.status, -200);  // head relayed, body cut short
+  EXPECT_EQ(r.body, "half.");
+}
+
+TEST_F(GatewayActivatorTest, ContainerConcurrencyHoldsAcrossWorkers) {
+  auto slow = [](const UpstreamRequest&, TestConn& c) {
+    std::this_thread::sleep_for(20ms);  // the app's work, so that requests overlap
+    return Respond(c, 200, "done");
+  };
+  FakeUpstream a(slow), b(slow);
+  RouteSpec route;
+  route.container_concurrency = 1;
+  Start(route);
+  gateway_->SetEndpoints(kRevision, {a.endpoint("a"), b.endpoint("b")});
+  std::vector<std::future<Response>> clients;
+  for (int i = 0; i < 10; ++i) clients.push_back(Async());
+  for (auto& c : clients) EXPECT_EQ(c.get().status, 200);
+  EXPECT_EQ(a.max_in_flight.load(), 1);
+  EXPECT_EQ(b.max_in_flight.load(), 1);
+  EXPECT_EQ(a.requests.load() + b.requests.load(), 10);
+}
+
+TEST_F(GatewayActivatorTest, RefusedConnectRetriesOnAnotherInstance) {
+  FakeUpstream good("good");
+  Start({});
+  gateway_->SetEndpoints(kRevision,
+                         {Endpoint{"dead", "127.0.0.1", RefusingPort()}, good.endpoint("good")});
+  for (int i = 0; i < 10; ++i) {
+    Response r = Fetch(gateway_->address(), Get(kHost));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "hello from good");
+  }
+  std::lock_guard lock(mu_);
+  ASSERT_FALSE(failures_.empty());
+  EXPECT_EQ(failures_[0], std::string(kRevision) + " dead");
+}
+
+TEST_F(GatewayActivatorTest, OnlyDeadInstancesGive502) {
+  Start({});
+  gateway_->SetEndpoints(kRevision, {Endpoint{"dead", "127.0.0.1", RefusingPort()}});
+  Response r = Fetch(gateway_->address(), Get(kHost));
+  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(r.body, "upstream connection failed");
+}
+
+TEST_F(GatewayActivatorTest, CollectReportsRequestsAndConcurrency) {
+  Signal release;
+  Signal arrived;
+  FakeUpstream upstream([&](const UpstreamRequest& req, TestConn& c) {
+    if (req.target == "/hold") {
+      arrived.Notify();
+      release.WaitFor();
+    }
+    return Respond(c, 200, "ok");
+  });
+  Start({});
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).status, 200);
+  auto held = Async(Get(kHost, "/hold"));
+  ASSERT_TRUE(arrived.WaitFor());
+  std::vector<RevisionLoad> loads = gateway_->Collect();
+  ASSERT_EQ(loads.size(), 1u);
+  EXPECT_EQ(loads[0].revision, kRevision);
+  EXPECT_EQ(loads[0].requests, 5u);
+  EXPECT_EQ(loads[0].in_flight, 1);
+  EXPECT_GT(loads[0].average_concurrency, 0.0);
+  release.Notify();
+  EXPECT_EQ(held.get().status, 200);
+  loads = gateway_->Collect();
+  ASSERT_EQ(loads.size(), 1u);
+  EXPECT_EQ(loads[0].requests, 0u);
+  EXPECT_EQ(loads[0].in_flight, 0);
+}
+
+TEST_F(GatewayActivatorTest, StopLetsTheRequestInFlightFinish) {
+  Signal release;
+  Signal arrived;
+  FakeUpstream upstream([&](const UpstreamRequest&, TestConn& c) {
+    arrived.Notify();
+    release.WaitFor();
+    return Respond(c, 200, "finished");
+  });
+  Start({});
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  auto idle = Connect(gateway_->address());  // an idle keep-alive connection
+  auto busy = Async();
+  ASSERT_TRUE(arrived.WaitFor());
+  auto stopped = std::async(std::launch::async, [&] { gateway_->Stop(); });
+  EXPECT_TRUE(idle->ClosedByPeer());  // idle connections close at once
+  release.Notify();
+  Response r = busy.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "finished");
+  EXPECT_EQ(r.fields["connection"], "close");
+  stopped.get();
+  EXPECT_EQ(Connect(gateway_->address()), nullptr);  // no longer listening
+}
+
+TEST_F(GatewayActivatorTest, StopAbortsParkedRequestsAfterTheDrainBound) {
+  Limits limits;
+  limits.drain_timeout = 200ms;
+  Start({}, limits);
+  auto parked = Async();
+  ASSERT_TRUE(demanded_.WaitFor());
+  gateway_->Stop();
+  EXPECT_EQ(parked.get().status, 0);  // closed without a response
+}
+
+}  // namespace
+}  // namespace ebb::gateway
