@@ -2,7 +2,8 @@
 //
 // Environment:
 //   TARGET          who to greet (default "World")
-//   PORT, HOST      where to listen (default 8080 on 127.0.0.1; PORT=0 picks a free port)
+//   PORT, HOST      where to listen (default 8080 on 127.0.0.1; PORT=0 picks a free port;
+//                   HOST is an IPv4/IPv6 address or "localhost")
 //   LISTEN_FDS=1    use the inherited listening socket fd 3 instead (socket activation), if
 //                   LISTEN_PID is unset or is this process
 //   NOTIFY_SOCKET   send "READY=1" to this unix datagram socket ('@' = abstract) once listening
@@ -11,7 +12,6 @@
 // Routes and shutdown behaviour: see server.h.
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -87,20 +87,30 @@ Listener PrepareActivated(int fd) {
   return {fd, ""};
 }
 
+// HOST is an IP address (or "localhost"): the binary is static, and name lookup through NSS would
+// need glibc's shared libraries at run time.
 Listener BindAndListen(const std::string& host, const std::string& port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* res = nullptr;
-  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0) {
-    return {-1, "cannot resolve " + host + ":" + port + ": " + gai_strerror(rc)};
+  std::optional<std::uint64_t> port_number = ParseNumber(port, 65535);
+  if (!port_number) return {-1, "invalid PORT " + port};
+  sockaddr_storage addr{};
+  auto* in = reinterpret_cast<sockaddr_in*>(&addr);
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
+  std::string ip = host == "localhost" ? "127.0.0.1" : host;
+  socklen_t len = sizeof(sockaddr_in);
+  if (inet_pton(AF_INET, ip.c_str(), &in->sin_addr) == 1) {
+    in->sin_family = AF_INET;
+    in->sin_port = htons(static_cast<std::uint16_t>(*port_number));
+  } else if (inet_pton(AF_INET6, ip.c_str(), &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(static_cast<std::uint16_t>(*port_number));
+    len = sizeof(sockaddr_in6);
+  } else {
+    return {-1, "HOST must be an IP address or localhost, not " + host};
   }
-  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int one = 1;
   bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-            bind(fd, res->ai_addr, res->ai_addrlen) == 0 && listen(fd, 1024) == 0;
-  freeaddrinfo(res);
+            bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0 && listen(fd, 1024) == 0;
   if (!ok) {
     std::string error = Errno("cannot listen on " + host + ":" + port);
     if (fd >= 0) close(fd);

@@ -106,4 +106,29 @@ inline void ExpectCase(const Case& c, const std::vector<FieldError>& errs) {
                      << "\", got:" << Describe(errs);
 }
 
+// Kubernetes StatusCause reasons, short.
+namespace reasons {
+inline constexpr char kRequired[] = "FieldValueRequired";
+inline constexpr char kInvalid[] = "FieldValueInvalid";
+inline constexpr char kNotSupported[] = "FieldValueNotSupported";
+inline constexpr char kForbidden[] = "FieldValueForbidden";
+inline constexpr char kDuplicate[] = "FieldValueDuplicate";
+inline constexpr char kTooLong[] = "FieldValueTooLong";
+}  // namespace reasons
+
+// JSON pointer and Kubernetes field path under a Service's revision template spec.
+inline std::string TemplatePointer(const std::string& rest) { return "/spec/template/spec" + rest; }
+inline std::string TemplateField(const std::string& rest) { return "spec.template.spec" + rest; }
+
+// Edits giving a Service two containers: a port on the first (serving) one and `sidecar`.
+inline std::vector<Edit> TwoContainers(json sidecar = {{"image", "./bin/sidecar"}}) {
+  return {{TemplatePointer("/containers/0/ports"), {{{"containerPort", 8080}}}},
+          {TemplatePointer("/containers/1"), std::move(sidecar)}};
+}
+
+inline std::vector<Edit> Plus(std::vector<Edit> a, const std::vector<Edit>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 }  // namespace ebb::api::testing_util

@@ -19,12 +19,11 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -73,8 +72,8 @@ class ApiServer {
   // Errors: kBadRequest (bad listen address or empty data_dir), kUnavailable (bind failed),
   // kInternal (TLS material could not be created or written).
   static Result<std::unique_ptr<ApiServer>> Start(const Options& options,
-                                                  registry::Registry& registry,
-                                                  CoreSource& core, const Clock& clock);
+                                                  registry::Registry& registry, CoreSource& core,
+                                                  const Clock& clock);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -89,9 +88,8 @@ class ApiServer {
   // Stops accepting, closes every connection (watch streams included) and joins the thread.
   void Stop();
 
-  struct Impl;
-
  private:
+  struct Impl;  // asio/Beast state, in server.cc
   explicit ApiServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -5,16 +5,14 @@
 // Everything here runs on the server's io_context thread.
 #pragma once
 
-#include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it.
-
-#include <chrono>
-#include <memory>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it.
 
 #include "apiserver/handlers.h"
 

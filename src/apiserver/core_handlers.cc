@@ -38,8 +38,10 @@ json GatewayService(HandlerContext& ctx) {
   return {{"apiVersion", "v1"},
           {"kind", "Service"},
           {"metadata", meta},
-          {"spec", {{"type", "LoadBalancer"}, {"ports", json::array({port})},
-                    {"selector", {{"istio", "ingressgateway"}}}}},
+          {"spec",
+           {{"type", "LoadBalancer"},
+            {"ports", json::array({port})},
+            {"selector", {{"istio", "ingressgateway"}}}}},
           {"status", {{"loadBalancer", {{"ingress", ingress}}}}}};
 }
 
@@ -66,9 +68,12 @@ std::vector<json> Namespaces(HandlerContext& ctx) {
 
 std::vector<json> Unfiltered(CoreResource resource, const std::string& ns, HandlerContext& ctx) {
   switch (resource) {
-    case CoreResource::kPods: return ctx.core.Pods(ns);
-    case CoreResource::kEvents: return ctx.core.Events(ns);
-    case CoreResource::kNamespaces: return Namespaces(ctx);
+    case CoreResource::kPods:
+      return ctx.core.Pods(ns);
+    case CoreResource::kEvents:
+      return ctx.core.Events(ns);
+    case CoreResource::kNamespaces:
+      return Namespaces(ctx);
     case CoreResource::kServices:
       if (ns.empty() || ns == kGatewayNamespace) return {GatewayService(ctx)};
       return {};
@@ -92,10 +97,9 @@ Response List(const Request& req, HandlerContext& ctx) {
   CoreResource res = req.route.core;
   std::vector<json> items = CoreItems(res, req.route.ns, *opts, ctx);
   if (WantsTable(req)) {
-    return JsonResponse(200,
-                        CoreTable(res, items, kCoreListVersion, ctx.clock.Now(),
-                                  IncludeFullObject(req.query)),
-                        kTableType);
+    return JsonResponse(
+        200, CoreTable(res, items, kCoreListVersion, ctx.clock.Now(), IncludeFullObject(req.query)),
+        kTableType);
   }
   return JsonResponse(200, {{"apiVersion", "v1"},
                             {"kind", std::string(CoreKind(res)) + "List"},
@@ -138,7 +142,8 @@ Response PodLog(const Request& req, HandlerContext& ctx) {
   auto tail = TailLines(req.query);
   if (!tail.ok()) return ErrorResponse(tail.status());
   auto log = ctx.core.PodLog(req.route.ns, req.route.name, *tail);
-  if (!log.ok()) return ErrorResponse(log.status(), CoreDetails(CoreResource::kPods, req.route.name));
+  if (!log.ok())
+    return ErrorResponse(log.status(), CoreDetails(CoreResource::kPods, req.route.name));
   return Response{200, "text/plain", std::move(log).value(), false};
 }
 
@@ -146,20 +151,28 @@ Response PodLog(const Request& req, HandlerContext& ctx) {
 
 const char* CoreKind(CoreResource resource) {
   switch (resource) {
-    case CoreResource::kPods: return "Pod";
-    case CoreResource::kServices: return "Service";
-    case CoreResource::kEvents: return "Event";
-    case CoreResource::kNamespaces: return "Namespace";
+    case CoreResource::kPods:
+      return "Pod";
+    case CoreResource::kServices:
+      return "Service";
+    case CoreResource::kEvents:
+      return "Event";
+    case CoreResource::kNamespaces:
+      return "Namespace";
   }
   return "";
 }
 
 const char* CorePlural(CoreResource resource) {
   switch (resource) {
-    case CoreResource::kPods: return "pods";
-    case CoreResource::kServices: return "services";
-    case CoreResource::kEvents: return "events";
-    case CoreResource::kNamespaces: return "namespaces";
+    case CoreResource::kPods:
+      return "pods";
+    case CoreResource::kServices:
+      return "services";
+    case CoreResource::kEvents:
+      return "events";
+    case CoreResource::kNamespaces:
+      return "namespaces";
   }
   return "";
 }

@@ -38,8 +38,8 @@ TEST_F(CoreTest, PodTable) {
   json table = GetJson("/api/v1/namespaces/default/pods?labelSelector=app%3Dother", kTableType);
   std::vector<std::string> columns;
   for (const json& c : table["columnDefinitions"]) columns.push_back(c["name"]);
-  EXPECT_EQ(columns, (std::vector<std::string>{"Name", "Ready", "Status", "Restarts", "Age", "IP",
-                                               "Node"}));
+  EXPECT_EQ(columns,
+            (std::vector<std::string>{"Name", "Ready", "Status", "Restarts", "Age", "IP", "Node"}));
   EXPECT_EQ(table["columnDefinitions"][5]["priority"], 1);
   ASSERT_EQ(table["rows"].size(), 1u);
   json cells = table["rows"][0]["cells"];
@@ -71,11 +71,14 @@ TEST_F(CoreTest, PodGetAndLog) {
   EXPECT_EQ(log->status, 200);
   EXPECT_EQ(log->content_type, "text/plain");
   EXPECT_EQ(log->body, "two\nthree\n");
-  auto follow = Call("GET", "/api/v1/namespaces/default/pods/hello-00001-deployment-a/log?follow=true");
+  auto follow =
+      Call("GET", "/api/v1/namespaces/default/pods/hello-00001-deployment-a/log?follow=true");
   EXPECT_EQ(follow->body, "one\ntwo\nthree\n");  // answered with the log as it is now
   EXPECT_EQ(Call("GET", "/api/v1/namespaces/default/pods/nope/log")->status, 404);
-  EXPECT_EQ(Call("GET", "/api/v1/namespaces/default/pods/hello-00001-deployment-a/log"
-                        "?tailLines=x")->status,
+  EXPECT_EQ(Call("GET",
+                 "/api/v1/namespaces/default/pods/hello-00001-deployment-a/log"
+                 "?tailLines=x")
+                ->status,
             400);
 }
 
@@ -100,8 +103,7 @@ TEST_F(CoreTest, IngressGatewayService) {
   json table = GetJson("/api/v1/services", kTableType);
   EXPECT_EQ(table["rows"][0]["cells"][3], "127.0.0.1");
   EXPECT_EQ(table["rows"][0]["cells"][4], "80:8080/TCP");
-  EXPECT_EQ(Call("GET", "/api/v1/namespaces/default/services/knative-ingressgateway")->status,
-            404);
+  EXPECT_EQ(Call("GET", "/api/v1/namespaces/default/services/knative-ingressgateway")->status, 404);
 }
 
 TEST_F(CoreTest, EventsFilteredByInvolvedObject) {

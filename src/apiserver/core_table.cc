@@ -70,8 +70,12 @@ json PodCells(const json& pod, Clock::time_point now) {
     if (json n = Field(cs, {"restartCount"}); n.is_number_integer()) restarts += n.get<int64_t>();
   }
   size_t total = Items(Field(pod, {"spec", "containers"})).size();
-  return {MetaString(pod, "name"), std::to_string(ready) + "/" + std::to_string(total),
-          PodStatus(pod), restarts, CreationAge(pod, now), Str(Field(pod, {"status", "podIP"})),
+  return {MetaString(pod, "name"),
+          std::to_string(ready) + "/" + std::to_string(total),
+          PodStatus(pod),
+          restarts,
+          CreationAge(pod, now),
+          Str(Field(pod, {"status", "podIP"})),
           Str(Field(pod, {"spec", "nodeName"}))};
 }
 
@@ -104,9 +108,13 @@ std::string Selector(const json& svc) {
 }
 
 json ServiceCells(const json& svc, Clock::time_point now) {
-  return {MetaString(svc, "name"), Str(Field(svc, {"spec", "type"}), "ClusterIP"),
-          Str(Field(svc, {"spec", "clusterIP"})), ExternalIps(svc), ServicePorts(svc),
-          CreationAge(svc, now), Selector(svc)};
+  return {MetaString(svc, "name"),
+          Str(Field(svc, {"spec", "type"}), "ClusterIP"),
+          Str(Field(svc, {"spec", "clusterIP"})),
+          ExternalIps(svc),
+          ServicePorts(svc),
+          CreationAge(svc, now),
+          Selector(svc)};
 }
 
 std::string Lower(std::string s) {
@@ -129,8 +137,9 @@ json NamespaceCells(const json& ns, Clock::time_point now) {
 }
 
 json Columns(CoreResource resource) {
-  const char* age = "CreationTimestamp is a timestamp representing the server time when this "
-                    "object was created.";
+  const char* age =
+      "CreationTimestamp is a timestamp representing the server time when this "
+      "object was created.";
   switch (resource) {
     case CoreResource::kPods:
       return {Column("Name", "string", "name", 0, "Name of the pod."),
@@ -164,10 +173,14 @@ json Columns(CoreResource resource) {
 
 json Cells(CoreResource resource, const json& obj, Clock::time_point now) {
   switch (resource) {
-    case CoreResource::kPods: return PodCells(obj, now);
-    case CoreResource::kServices: return ServiceCells(obj, now);
-    case CoreResource::kEvents: return EventCells(obj, now);
-    case CoreResource::kNamespaces: return NamespaceCells(obj, now);
+    case CoreResource::kPods:
+      return PodCells(obj, now);
+    case CoreResource::kServices:
+      return ServiceCells(obj, now);
+    case CoreResource::kEvents:
+      return EventCells(obj, now);
+    case CoreResource::kNamespaces:
+      return NamespaceCells(obj, now);
   }
   return json::array();
 }
@@ -187,8 +200,8 @@ json CoreTable(CoreResource resource, const std::vector<json>& items,
                bool include_full_object) {
   json rows = json::array();
   for (const json& obj : items) {
-    rows.push_back({{"cells", Cells(resource, obj, now)},
-                    {"object", RowObject(obj, include_full_object)}});
+    rows.push_back(
+        {{"cells", Cells(resource, obj, now)}, {"object", RowObject(obj, include_full_object)}});
   }
   return {{"kind", "Table"},
           {"apiVersion", "meta.k8s.io/v1"},

@@ -23,14 +23,21 @@ struct ResourceDesc {
 };
 
 const std::vector<std::string> kKnativeVerbs = {"create", "delete", "deletecollection", "get",
-                                                "list", "patch", "update", "watch"};
+                                                "list",   "patch",  "update",           "watch"};
 
 std::vector<ResourceDesc> KnativeResources() {
   std::vector<ResourceDesc> out;
   for (api::Kind kind : api::kAllKinds) {
     const api::KindInfo& info = api::Info(kind);
-    out.push_back({info.plural, info.singular, info.name, info.short_names, kKnativeVerbs,
-                   {"all", "knative", "serving"}, true, "status", {"get", "update"}});
+    out.push_back({info.plural,
+                   info.singular,
+                   info.name,
+                   info.short_names,
+                   kKnativeVerbs,
+                   {"all", "knative", "serving"},
+                   true,
+                   "status",
+                   {"get", "update"}});
   }
   return out;
 }
@@ -38,8 +45,7 @@ std::vector<ResourceDesc> KnativeResources() {
 std::vector<ResourceDesc> CoreResources() {
   return {
       {"pods", "pod", "Pod", {"po"}, {"get", "list", "watch"}, {"all"}, true, "log", {"get"}},
-      {"services", "service", "Service", {"svc"}, {"get", "list", "watch"}, {"all"}, true, "",
-       {}},
+      {"services", "service", "Service", {"svc"}, {"get", "list", "watch"}, {"all"}, true, "", {}},
       {"events", "event", "Event", {"ev"}, {"get", "list", "watch"}, {}, true, "", {}},
       {"namespaces", "namespace", "Namespace", {"ns"}, {"get", "list"}, {}, false, "", {}},
   };
@@ -71,10 +77,10 @@ json AggregatedList(DiscoveryFormat format, const std::string& group,
   json items = json::array();
   for (const ResourceDesc& r : resources) items.push_back(AggregatedResource(r, group));
   std::string version = format == DiscoveryFormat::kAggregatedV2 ? "v2" : "v2beta1";
-  json entry = {{"metadata", {{"name", group}, {"creationTimestamp", nullptr}}},
-                {"versions", json::array({{{"version", "v1"},
-                                           {"resources", items},
-                                           {"freshness", "Current"}}})}};
+  json entry = {
+      {"metadata", {{"name", group}, {"creationTimestamp", nullptr}}},
+      {"versions",
+       json::array({{{"version", "v1"}, {"resources", items}, {"freshness", "Current"}}})}};
   return {{"kind", "APIGroupDiscoveryList"},
           {"apiVersion", "apidiscovery.k8s.io/" + version},
           {"metadata", json::object()},
@@ -107,19 +113,16 @@ json ResourceList(const std::string& group_version, const std::vector<ResourceDe
           {"resources", items}};
 }
 
-json GroupVersionRef() {
-  return {{"groupVersion", api::kApiVersion}, {"version", api::kVersion}};
-}
+json GroupVersionRef() { return {{"groupVersion", api::kApiVersion}, {"version", api::kVersion}}; }
 
 json PatchOperation(api::Kind kind) {
   const api::KindInfo& info = api::Info(kind);
   return {{"patch",
            {{"operationId", std::string("patchNamespaced") + info.name},
             {"x-kubernetes-group-version-kind", GroupVersionKind(api::kGroup, info.name)},
-            {"parameters",
-             json::array({{{"name", "fieldValidation"},
-                           {"in", "query"},
-                           {"schema", {{"type", "string"}}}}})},
+            {"parameters", json::array({{{"name", "fieldValidation"},
+                                         {"in", "query"},
+                                         {"schema", {{"type", "string"}}}}})},
             {"responses", {{"200", {{"description", "OK"}}}}}}}};
 }
 
@@ -159,11 +162,9 @@ std::string Sha256Hex(const std::string& text) {
 }  // namespace
 
 json VersionInfo() {
-  return {{"major", "1"},          {"minor", "32"},
-          {"gitVersion", "v1.32.0-ebb"}, {"gitCommit", "ebb"},
-          {"gitTreeState", "clean"}, {"buildDate", "2026-01-01T00:00:00Z"},
-          {"goVersion", "go1.23"}, {"compiler", "gc"},
-          {"platform", "linux/amd64"}};
+  return {{"major", "1"},          {"minor", "32"},           {"gitVersion", "v1.32.0-ebb"},
+          {"gitCommit", "ebb"},    {"gitTreeState", "clean"}, {"buildDate", "2026-01-01T00:00:00Z"},
+          {"goVersion", "go1.23"}, {"compiler", "gc"},        {"platform", "linux/amd64"}};
 }
 
 json CoreDiscovery(DiscoveryFormat format, const std::string& address) {
@@ -178,7 +179,8 @@ json GroupDiscovery(DiscoveryFormat format) {
   if (format != DiscoveryFormat::kLegacy) {
     return AggregatedList(format, api::kGroup, KnativeResources());
   }
-  return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", json::array({KnativeGroup()})}};
+  return {
+      {"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", json::array({KnativeGroup()})}};
 }
 
 json KnativeGroup() {
@@ -212,8 +214,7 @@ json OpenApiKnative() {
 json OpenApiRoot() {
   std::string url = std::string("/openapi/v3/apis/") + api::kApiVersion +
                     "?hash=" + Sha256Hex(OpenApiKnative().dump());
-  return {{"paths",
-           {{std::string("apis/") + api::kApiVersion, {{"serverRelativeURL", url}}}}}};
+  return {{"paths", {{std::string("apis/") + api::kApiVersion, {{"serverRelativeURL", url}}}}}};
 }
 
 }  // namespace ebb::apiserver

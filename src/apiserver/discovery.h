@@ -3,9 +3,8 @@
 // (kubectl-compat.md §2.1-2.4). Pure functions of their arguments.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "apiserver/media.h"
 

@@ -27,16 +27,24 @@ Response HandleFixed(const Request& req, HandlerContext& ctx) {
   if (req.route.endpoint == Endpoint::kNotFound) return JsonResponse(404, PathNotFoundStatus());
   if (req.method != "GET" && req.method != "HEAD") return MethodNotAllowed();
   switch (req.route.endpoint) {
-    case Endpoint::kVersion: return JsonResponse(200, VersionInfo());
-    case Endpoint::kHealth: return Response{200, "text/plain; charset=utf-8", "ok", false};
+    case Endpoint::kVersion:
+      return JsonResponse(200, VersionInfo());
+    case Endpoint::kHealth:
+      return Response{200, "text/plain; charset=utf-8", "ok", false};
     case Endpoint::kCoreVersions:
-    case Endpoint::kGroups: return Discovery(req, ctx);
-    case Endpoint::kCoreResources: return JsonResponse(200, CoreResourceList());
-    case Endpoint::kKnativeResources: return JsonResponse(200, KnativeResourceList());
-    case Endpoint::kKnativeGroup: return JsonResponse(200, KnativeGroup());
+    case Endpoint::kGroups:
+      return Discovery(req, ctx);
+    case Endpoint::kCoreResources:
+      return JsonResponse(200, CoreResourceList());
+    case Endpoint::kKnativeResources:
+      return JsonResponse(200, KnativeResourceList());
+    case Endpoint::kKnativeGroup:
+      return JsonResponse(200, KnativeGroup());
     case Endpoint::kOpenApiRoot:
-    case Endpoint::kOpenApiKnative: return OpenApi(req);
-    default: break;
+    case Endpoint::kOpenApiKnative:
+      return OpenApi(req);
+    default:
+      break;
   }
   return JsonResponse(404, PathNotFoundStatus());
 }
@@ -81,21 +89,26 @@ std::string MetaString(const json& obj, std::string_view key) {
   return it == obj.end() ? "" : StringField(*it, key);
 }
 
-bool IncludeFullObject(const Query& query) { return QueryValue(query, "includeObject") == "Object"; }
+bool IncludeFullObject(const Query& query) {
+  return QueryValue(query, "includeObject") == "Object";
+}
 
 bool IsWatch(const Request& req) {
-  bool collection = (req.route.endpoint == Endpoint::kKnative ||
-                     req.route.endpoint == Endpoint::kCore) &&
-                    req.route.name.empty();
+  bool collection =
+      (req.route.endpoint == Endpoint::kKnative || req.route.endpoint == Endpoint::kCore) &&
+      req.route.name.empty();
   return collection && req.method == "GET" &&
          ParseBool(QueryValue(req.query, "watch")).value_or(false);
 }
 
 Response Handle(const Request& req, HandlerContext& ctx) {
   switch (req.route.endpoint) {
-    case Endpoint::kKnative: return HandleKnative(req, ctx);
-    case Endpoint::kCore: return HandleCore(req, ctx);
-    default: return HandleFixed(req, ctx);
+    case Endpoint::kKnative:
+      return HandleKnative(req, ctx);
+    case Endpoint::kCore:
+      return HandleCore(req, ctx);
+    default:
+      return HandleFixed(req, ctx);
   }
 }
 

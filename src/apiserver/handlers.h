@@ -6,10 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "apiserver/apiserver.h"
 #include "apiserver/media.h"
@@ -39,9 +38,9 @@ struct HandlerContext {
   registry::Registry& registry;
   CoreSource& core;
   const Clock& clock;
-  std::string address;             // the bound "host:port", for /api's serverAddress
-  std::string user;                // who the bearer token authenticates
-  Clock::time_point started;       // creationTimestamp of the synthetic core objects
+  std::string address;        // the bound "host:port", for /api's serverAddress
+  std::string user;           // who the bearer token authenticates
+  Clock::time_point started;  // creationTimestamp of the synthetic core objects
 };
 
 // Answers every request except watches (see IsWatch).

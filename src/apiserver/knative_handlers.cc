@@ -94,8 +94,8 @@ Response List(const Call& c) {
   if (!list.ok()) return Fail(c, list.status());
   if (WantsTable(c)) {
     return JsonResponse(200,
-                        api::ToTable(c.kind, list->items, list->resource_version,
-                                     c.ctx.clock.Now(), IncludeFullObject(c.req.query)),
+                        api::ToTable(c.kind, list->items, list->resource_version, c.ctx.clock.Now(),
+                                     IncludeFullObject(c.req.query)),
                         kTableType);
   }
   return JsonResponse(200, {{"apiVersion", api::kApiVersion},

@@ -23,7 +23,7 @@ std::string Lower(std::string_view s) {
 
 // One media range of an Accept header: "type/subtype;k=v;...".
 struct MediaRange {
-  std::string type;                          // lower case
+  std::string type;                           // lower case
   std::map<std::string, std::string> params;  // keys lower case, values verbatim
   std::string_view Param(const std::string& key) const {
     auto it = params.find(key);

@@ -2,6 +2,12 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,13 +21,6 @@
 #include <optional>
 #include <sstream>
 #include <vector>
-
-#include <openssl/bn.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 namespace ebb::apiserver {
 namespace {
@@ -118,8 +117,7 @@ struct CertSpec {
 };
 
 // Builds and signs a certificate for `key`. issuer == nullptr makes it self-signed.
-Result<CertPtr> IssueCert(const CertSpec& spec, EVP_PKEY* key, X509* issuer,
-                          EVP_PKEY* issuer_key) {
+Result<CertPtr> IssueCert(const CertSpec& spec, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key) {
   CertPtr cert(X509_new(), X509_free);
   if (!cert || !X509_set_version(cert.get(), 2) || !SetRandomSerial(cert.get())) {
     return SslError("certificate setup");
@@ -129,11 +127,11 @@ Result<CertPtr> IssueCert(const CertSpec& spec, EVP_PKEY* key, X509* issuer,
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), spec.days * 86400L);
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("ebb"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(spec.common_name.c_str()),
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("ebb"),
                              -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1,
+                             -1, 0);
   X509* signer = issuer != nullptr ? issuer : cert.get();
   X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
   for (const auto& [nid, value] : spec.extensions) {
@@ -184,8 +182,8 @@ bool ServerCertUsable(const std::string& cert_pem, const std::string& key_pem, E
   CertPtr cert = CertFromPem(cert_pem);
   KeyPtr key = KeyFromPem(key_pem);
   return cert && key && X509_verify(cert.get(), ca_key) == 1 &&
-         X509_check_private_key(cert.get(), key.get()) == 1 && CoversHost(cert.get(), listen_host) &&
-         !ExpiresSoon(cert.get());
+         X509_check_private_key(cert.get(), key.get()) == 1 &&
+         CoversHost(cert.get(), listen_host) && !ExpiresSoon(cert.get());
 }
 
 struct Paths {
@@ -231,8 +229,7 @@ Result<Ca> LoadOrCreateCa(const Paths& paths) {
   return ca;
 }
 
-Status EnsureServerCert(const Paths& paths, const Ca& ca, std::string_view listen_host,
-                        Pki& out) {
+Status EnsureServerCert(const Paths& paths, const Ca& ca, std::string_view listen_host, Pki& out) {
   auto cert_pem = ReadFile(paths.server_cert);
   if (!cert_pem.ok()) return cert_pem.status();
   auto key_pem = ReadFile(paths.server_key);
@@ -330,25 +327,15 @@ Result<Pki> LoadOrCreatePki(const std::string& dir, std::string_view listen_host
 }
 
 std::string KubeconfigYaml(const std::string& server, const Pki& pki) {
-  return "apiVersion: v1\n"
-         "kind: Config\n"
-         "clusters:\n"
-         "- name: ebb\n"
-         "  cluster:\n"
-         "    server: " + server + "\n"
-         "    certificate-authority-data: " + Base64(pki.ca_cert_pem) + "\n"
-         "users:\n"
-         "- name: ebb\n"
-         "  user:\n"
-         "    token: " + pki.token + "\n"
-         "contexts:\n"
-         "- name: ebb\n"
-         "  context:\n"
-         "    cluster: ebb\n"
-         "    user: ebb\n"
-         "    namespace: default\n"
-         "current-context: ebb\n"
-         "preferences: {}\n";
+  std::string out = "apiVersion: v1\nkind: Config\nclusters:\n- name: ebb\n  cluster:\n";
+  out += "    server: " + server + "\n";
+  out += "    certificate-authority-data: " + Base64(pki.ca_cert_pem) + "\n";
+  out += "users:\n- name: ebb\n  user:\n";
+  out += "    token: " + pki.token + "\n";
+  out += "contexts:\n- name: ebb\n  context:\n    cluster: ebb\n    user: ebb\n";
+  out += "    namespace: default\n";
+  out += "current-context: ebb\npreferences: {}\n";
+  return out;
 }
 
 }  // namespace ebb::apiserver

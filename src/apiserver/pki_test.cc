@@ -1,15 +1,14 @@
 #include "apiserver/pki.h"
 
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 namespace ebb::apiserver {
 namespace {
@@ -130,8 +129,7 @@ TEST(PkiTest, KubeconfigNamesClusterUserAndContext) {
   Pki pki{"CA-PEM", "", "", "tok123"};
   std::string yaml = KubeconfigYaml("https://127.0.0.1:6443", pki);
   EXPECT_NE(yaml.find("server: https://127.0.0.1:6443\n"), std::string::npos);
-  EXPECT_NE(yaml.find("certificate-authority-data: " + Base64("CA-PEM") + "\n"),
-            std::string::npos);
+  EXPECT_NE(yaml.find("certificate-authority-data: " + Base64("CA-PEM") + "\n"), std::string::npos);
   EXPECT_NE(yaml.find("token: tok123\n"), std::string::npos);
   EXPECT_NE(yaml.find("namespace: default\n"), std::string::npos);
   EXPECT_NE(yaml.find("current-context: ebb\n"), std::string::npos);

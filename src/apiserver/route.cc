@@ -134,7 +134,8 @@ Query ParseQuery(std::string_view query) {
     std::string_view pair = query.substr(pos, amp - pos);
     size_t eq = pair.find('=');
     std::string key = PercentDecode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
+    std::string value =
+        eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
     if (!key.empty()) out.emplace(std::move(key), std::move(value));
     pos = amp + 1;
   }

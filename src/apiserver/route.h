@@ -23,26 +23,26 @@ enum class Endpoint {
   kNotFound,
   kVersion,
   kHealth,
-  kCoreVersions,       // /api
-  kCoreResources,      // /api/v1
-  kGroups,             // /apis
-  kKnativeGroup,       // /apis/serving.knative.dev
-  kKnativeResources,   // /apis/serving.knative.dev/v1
-  kOpenApiRoot,        // /openapi/v3
-  kOpenApiKnative,     // /openapi/v3/apis/serving.knative.dev/v1
-  kKnative,            // a Knative collection, object or object/status
-  kCore,               // a core v1 collection or object (or pods/{name}/log)
+  kCoreVersions,      // /api
+  kCoreResources,     // /api/v1
+  kGroups,            // /apis
+  kKnativeGroup,      // /apis/serving.knative.dev
+  kKnativeResources,  // /apis/serving.knative.dev/v1
+  kOpenApiRoot,       // /openapi/v3
+  kOpenApiKnative,    // /openapi/v3/apis/serving.knative.dev/v1
+  kKnative,           // a Knative collection, object or object/status
+  kCore,              // a core v1 collection or object (or pods/{name}/log)
 };
 
 enum class CoreResource { kPods, kServices, kEvents, kNamespaces };
 
 struct Route {
   Endpoint endpoint = Endpoint::kNotFound;
-  api::Kind kind = api::Kind::kService;          // kKnative only
-  CoreResource core = CoreResource::kPods;       // kCore only
-  std::string ns;           // "" = cluster-wide (all namespaces for lists)
-  std::string name;         // "" = the collection
-  std::string subresource;  // "", "status" (Knative), "log" (pods)
+  api::Kind kind = api::Kind::kService;     // kKnative only
+  CoreResource core = CoreResource::kPods;  // kCore only
+  std::string ns;                           // "" = cluster-wide (all namespaces for lists)
+  std::string name;                         // "" = the collection
+  std::string subresource;                  // "", "status" (Knative), "log" (pods)
 };
 
 // Routes the path part of a request target (no query). Path segments are percent-decoded.

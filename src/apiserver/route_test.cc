@@ -101,8 +101,8 @@ TEST(QueryTest, SplitsAndDecodes) {
   EXPECT_EQ(query, "limit=500&labelSelector=a%3Db");
   EXPECT_EQ(SplitTarget("/version").second, "");
 
-  Query q = ParseQuery(
-      "labelSelector=serving.knative.dev%2Fservice%3Dhello&x=a+b&flag&watch=1&x=second");
+  Query q =
+      ParseQuery("labelSelector=serving.knative.dev%2Fservice%3Dhello&x=a+b&flag&watch=1&x=second");
   EXPECT_EQ(QueryValue(q, "labelSelector"), "serving.knative.dev/service=hello");
   EXPECT_EQ(QueryValue(q, "x"), "a b");  // first value wins
   EXPECT_EQ(QueryValue(q, "flag"), "");

@@ -1,12 +1,6 @@
 // The HTTPS side of the API server: accept loop, one coroutine per connection (TLS handshake,
 // then HTTP/1.1 keep-alive requests with deadlines), authentication, and Stop.
-#include <utility>  // first: Boost 1.74 asio/awaitable.hpp uses std::exchange without it
-
-#include <cstdio>
-#include <future>
-#include <mutex>
-#include <set>
-#include <thread>
+#include <openssl/crypto.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,7 +9,12 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <openssl/crypto.h>
+#include <cstdio>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>  // first: Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 
 #include "apiserver/apiserver.h"
 #include "apiserver/connection.h"
@@ -50,8 +49,8 @@ struct HostPort {
 Result<HostPort> SplitHostPort(std::string_view listen) {
   size_t colon = listen.rfind(':');
   if (colon == std::string_view::npos || colon + 1 == listen.size()) {
-    return Status(Code::kBadRequest, "listen address must be host:port, got \"" +
-                                         std::string(listen) + "\"");
+    return Status(Code::kBadRequest,
+                  "listen address must be host:port, got \"" + std::string(listen) + "\"");
   }
   std::string_view host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -124,12 +123,20 @@ Status ApiServer::Impl::Listen() {
   if (ec || results.empty()) {
     return Status(Code::kBadRequest, "cannot resolve listen address " + options.listen);
   }
+  // "localhost" may resolve to ::1 first; the certificate names 127.0.0.1, so prefer IPv4.
   tcp::endpoint ep = results.begin()->endpoint();
+  for (const auto& entry : results) {
+    if (entry.endpoint().address().is_v4()) {
+      ep = entry.endpoint();
+      break;
+    }
+  }
   acceptor.open(ep.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(ep, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status(Code::kUnavailable, "cannot listen on " + options.listen + ": " + ec.message());
+  if (ec)
+    return Status(Code::kUnavailable, "cannot listen on " + options.listen + ": " + ec.message());
   ctx.address = DialAddress(acceptor.local_endpoint());
   return Status::Ok();
 }
@@ -143,7 +150,8 @@ bool ApiServer::Impl::Authorized(const http::request<http::string_body>& msg) co
 asio::awaitable<void> ApiServer::Impl::AcceptLoop() {
   while (!stopping) {
     error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (stopping) co_return;
     if (ec) {  // e.g. out of file descriptors: back off instead of spinning
       co_await Pause(std::chrono::milliseconds(100));
@@ -161,17 +169,17 @@ asio::awaitable<void> ApiServer::Impl::AcceptLoop() {
 // 413, then the rest of the oversized body is read and dropped, so that the client (still
 // sending) sees the answer instead of a reset connection.
 asio::awaitable<void> ApiServer::Impl::RejectTooLarge(Connection& conn) {
-  json body = FailureStatus(413, "RequestEntityTooLarge",
-                            "the request body is larger than " + std::to_string(kMaxBodyBytes) +
-                                " bytes");
+  json body =
+      FailureStatus(413, "RequestEntityTooLarge",
+                    "the request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
   Response res = JsonResponse(413, body);
   error_code ec = co_await WriteResponse(conn, std::move(res), false, false);
   auto& tcp_layer = beast::get_lowest_layer(conn.stream);
   tcp_layer.expires_after(std::chrono::seconds(10));
   char scratch[16 * 1024];
   for (std::uint64_t drained = 0; !ec && drained < kMaxDrainBytes;) {
-    drained += co_await conn.stream.async_read_some(
-        asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
+    drained += co_await conn.stream.async_read_some(asio::buffer(scratch),
+                                                    asio::redirect_error(asio::use_awaitable, ec));
   }
 }
 
@@ -260,8 +268,8 @@ int CoreSource::GatewayPort() { return 0; }
 std::vector<json> CoreSource::Events(std::string_view) { return {}; }
 
 Result<std::unique_ptr<ApiServer>> ApiServer::Start(const Options& options,
-                                                    registry::Registry& registry,
-                                                    CoreSource& core, const Clock& clock) {
+                                                    registry::Registry& registry, CoreSource& core,
+                                                    const Clock& clock) {
   if (options.data_dir.empty()) return Status(Code::kBadRequest, "data_dir must be set");
   auto impl = std::make_unique<Impl>(options, registry, core, clock);
   EBB_RETURN_IF_ERROR(impl->Listen());
@@ -274,13 +282,12 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(const Options& options,
                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                         asio::ssl::context::no_tlsv1_1);
   impl->tls.use_certificate_chain(asio::buffer(impl->pki.server_cert_pem), ec);
-  if (!ec) impl->tls.use_private_key(asio::buffer(impl->pki.server_key_pem),
-                                     asio::ssl::context::pem, ec);
+  if (!ec)
+    impl->tls.use_private_key(asio::buffer(impl->pki.server_key_pem), asio::ssl::context::pem, ec);
   if (ec) return Status(Code::kInternal, "cannot load the serving certificate: " + ec.message());
   impl->kubeconfig_path = options.data_dir + "/kubeconfig";
-  EBB_RETURN_IF_ERROR(WriteFileAtomic(impl->kubeconfig_path,
-                                      KubeconfigYaml("https://" + impl->ctx.address, impl->pki),
-                                      0600));
+  EBB_RETURN_IF_ERROR(WriteFileAtomic(
+      impl->kubeconfig_path, KubeconfigYaml("https://" + impl->ctx.address, impl->pki), 0600));
   impl->Run();
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }

@@ -66,7 +66,8 @@ TEST_F(ServerTest, VersionAndDiscovery) {
                   "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
                   "application/json");
   ASSERT_TRUE(agg.ok());
-  EXPECT_EQ(agg->content_type, "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+  EXPECT_EQ(agg->content_type,
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
   EXPECT_EQ(Body(*agg)["items"][0]["metadata"]["name"], "serving.knative.dev");
 
   json legacy = GetJson("/api", "application/json, */*");
@@ -202,27 +203,28 @@ TEST_F(ServerTest, Patches) {
   EXPECT_EQ(merge->status, 200) << merge->body;
   EXPECT_EQ(Body(*merge)["metadata"]["annotations"]["owner"], "me");
 
-  auto json_patch = Call("PATCH", kHello,
-                         R"([{"op":"add","path":"/metadata/labels","value":{"a":"b"}}])",
-                         "application/json-patch+json");
+  auto json_patch =
+      Call("PATCH", kHello, R"([{"op":"add","path":"/metadata/labels","value":{"a":"b"}}])",
+           "application/json-patch+json");
   ASSERT_TRUE(json_patch.ok());
   EXPECT_EQ(json_patch->status, 200) << json_patch->body;
   EXPECT_EQ(Body(*json_patch)["metadata"]["labels"]["a"], "b");
 
-  auto strategic = Call("PATCH", kHello, R"({"metadata":{}})",
-                        "application/strategic-merge-patch+json");
+  auto strategic =
+      Call("PATCH", kHello, R"({"metadata":{}})", "application/strategic-merge-patch+json");
   ASSERT_TRUE(strategic.ok());
   EXPECT_EQ(strategic->status, 415);
   EXPECT_EQ(Body(*strategic)["reason"], "UnsupportedMediaType");
   EXPECT_EQ(Body(*strategic)["message"], kUnsupportedPatchMessage);
 
-  auto missing = Call("PATCH", std::string(kServices) + "/nope", "{}",
-                      "application/merge-patch+json");
+  auto missing =
+      Call("PATCH", std::string(kServices) + "/nope", "{}", "application/merge-patch+json");
   EXPECT_EQ(missing->status, 404);
 }
 
 TEST_F(ServerTest, ServerSideApplyCreatesThenUpdates) {
-  std::string target = std::string(kHello) + "?fieldManager=kubectl&fieldValidation=Strict&force=false";
+  std::string target =
+      std::string(kHello) + "?fieldManager=kubectl&fieldValidation=Strict&force=false";
   auto first = Call("PATCH", target, MakeService("hello").dump(), "application/apply-patch+yaml");
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->status, 201) << first->body;
@@ -235,8 +237,8 @@ TEST_F(ServerTest, ServerSideApplyCreatesThenUpdates) {
 
 TEST_F(ServerTest, ReplaceChecksTheResourceVersion) {
   json stale = CreateService(MakeService("hello"));
-  auto touched = Call("PATCH", kHello, R"({"metadata":{"labels":{"a":"b"}}})",
-                      "application/merge-patch+json");
+  auto touched =
+      Call("PATCH", kHello, R"({"metadata":{"labels":{"a":"b"}}})", "application/merge-patch+json");
   ASSERT_EQ(touched->status, 200);
   stale["spec"]["template"]["spec"]["containers"][0]["image"] = "ghcr.io/x/y:2";
   json current = stale;
@@ -298,9 +300,9 @@ TEST_F(ServerTest, StatusSubresource) {
   EXPECT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(GetJson(std::string(kHello) + "/status")["status"]["url"],
             "http://hello.default.example.com");
-  EXPECT_EQ(Call("PATCH", std::string(kHello) + "/status", "{}",
-                 "application/merge-patch+json")->status,
-            405);
+  EXPECT_EQ(
+      Call("PATCH", std::string(kHello) + "/status", "{}", "application/merge-patch+json")->status,
+      405);
 }
 
 TEST_F(ServerTest, DeleteCollection) {
@@ -311,6 +313,31 @@ TEST_F(ServerTest, DeleteCollection) {
   EXPECT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(Body(*res)["items"].size(), 2u);
   EXPECT_TRUE(GetJson(kServices)["items"].empty());
+}
+
+}  // namespace
+}  // namespace ebb::apiserver::test
+
+namespace ebb::apiserver::test {
+namespace {
+
+TEST_F(ServerTest, StartChecksItsOptions) {
+  TempDir other;
+  Options opts;
+  opts.data_dir = other.File("data");
+  opts.listen = "localhost:0";
+  auto local = ApiServer::Start(opts, *registry_, core_, clock_);
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  EXPECT_EQ((*local)->address().rfind("127.0.0.1:", 0), 0u) << (*local)->address();
+
+  opts.listen = "no-port";
+  EXPECT_EQ(ApiServer::Start(opts, *registry_, core_, clock_).status().code(), Code::kBadRequest);
+  opts.listen = "127.0.0.1:0";
+  opts.data_dir = "";
+  EXPECT_EQ(ApiServer::Start(opts, *registry_, core_, clock_).status().code(), Code::kBadRequest);
+  opts.data_dir = other.File("data2");
+  opts.listen = server_->address();  // taken
+  EXPECT_EQ(ApiServer::Start(opts, *registry_, core_, clock_).status().code(), Code::kUnavailable);
 }
 
 }  // namespace

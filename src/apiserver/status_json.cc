@@ -6,8 +6,8 @@ namespace {
 using nlohmann::json;
 
 json Base(std::string_view status) {
-  return json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
-              {"status", status}};
+  return json{
+      {"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", status}};
 }
 
 json DetailsJson(const StatusDetails& d) {

@@ -2,10 +2,9 @@
 // shaped so that kubectl prints them as it does for a real cluster (kubectl-compat.md §2.12).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "api/kinds.h"
 #include "common/status.h"

@@ -3,16 +3,15 @@
 // with a client endpoint that trusts the generated CA. Nothing outside *_test.cc includes this.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "apiserver/apiserver.h"
 #include "config/config.h"

@@ -7,8 +7,7 @@ namespace ebb::apiserver::test {
 
 using nlohmann::json;
 
-std::vector<json> FakeCoreSource::InNamespace(const std::vector<json>& objs,
-                                              std::string_view ns) {
+std::vector<json> FakeCoreSource::InNamespace(const std::vector<json>& objs, std::string_view ns) {
   std::vector<json> out;
   for (const json& obj : objs) {
     if (ns.empty() || obj["metadata"]["namespace"] == std::string(ns)) out.push_back(obj);
@@ -44,8 +43,8 @@ json MakePod(const std::string& ns, const std::string& name,
             {"resourceVersion", "3"},
             {"labels", labels},
             {"creationTimestamp", "2026-05-28T20:53:20Z"}}},
-          {"spec", {{"containers", json::array({{{"name", "user-container"}}})},
-                    {"nodeName", "local"}}},
+          {"spec",
+           {{"containers", json::array({{{"name", "user-container"}}})}, {"nodeName", "local"}}},
           {"status",
            {{"phase", "Running"},
             {"podIP", "127.0.0.1"},
@@ -54,12 +53,11 @@ json MakePod(const std::string& ns, const std::string& name,
 }
 
 json MakeService(const std::string& name, const std::string& image) {
-  return {{"apiVersion", "serving.knative.dev/v1"},
-          {"kind", "Service"},
-          {"metadata", {{"name", name}}},
-          {"spec",
-           {{"template",
-             {{"spec", {{"containers", json::array({{{"image", image}}})}}}}}}}};
+  return {
+      {"apiVersion", "serving.knative.dev/v1"},
+      {"kind", "Service"},
+      {"metadata", {{"name", name}}},
+      {"spec", {{"template", {{"spec", {{"containers", json::array({{{"image", image}}})}}}}}}}};
 }
 
 void ServerTest::SetUp() {
@@ -104,8 +102,8 @@ json ServerTest::GetJson(std::string_view target, std::string_view accept) {
 }
 
 json ServerTest::CreateService(const json& obj, const std::string& ns) {
-  auto res = Call("POST", "/apis/serving.knative.dev/v1/namespaces/" + ns + "/services",
-                  obj.dump());
+  auto res =
+      Call("POST", "/apis/serving.knative.dev/v1/namespaces/" + ns + "/services", obj.dump());
   EXPECT_TRUE(res.ok()) << res.status().ToString();
   if (!res.ok()) return nullptr;
   EXPECT_EQ(res->status, 201) << res->body;

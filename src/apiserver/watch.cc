@@ -15,8 +15,7 @@ Result<std::chrono::seconds> TimeoutFrom(const Query& query) {
   long long n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || end != text.data() + text.size() || n < 0) {
-    return Status(Code::kBadRequest,
-                  "timeoutSeconds: invalid value \"" + std::string(text) + "\"");
+    return Status(Code::kBadRequest, "timeoutSeconds: invalid value \"" + std::string(text) + "\"");
   }
   // 0 means "no client timeout" in Kubernetes; the server's own limit applies then.
   return n == 0 ? kDefaultWatchTimeout : std::chrono::seconds(n);
@@ -59,9 +58,12 @@ std::string ErrorEventLine(const Status& status) { return Line("ERROR", FailureS
 
 const char* EventTypeName(registry::WatchEvent::Type type) {
   switch (type) {
-    case registry::WatchEvent::Type::kAdded: return "ADDED";
-    case registry::WatchEvent::Type::kModified: return "MODIFIED";
-    case registry::WatchEvent::Type::kDeleted: return "DELETED";
+    case registry::WatchEvent::Type::kAdded:
+      return "ADDED";
+    case registry::WatchEvent::Type::kModified:
+      return "MODIFIED";
+    case registry::WatchEvent::Type::kDeleted:
+      return "DELETED";
   }
   return "ERROR";
 }

@@ -6,17 +6,15 @@
 // coroutine. The same timer carries the stream's deadline (timeoutSeconds) and, for core
 // watches, the next poll. A second coroutine keeps a read pending on the connection: a client
 // that hangs up completes it, which wakes the stream to end it even when no events come.
-#include <utility>  // first: Boost 1.74 asio/awaitable.hpp uses std::exchange without it
-
-#include <cstdio>
-#include <deque>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cstdio>
+#include <deque>
+#include <utility>  // first: Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 
 #include "apiserver/connection.h"
 #include "apiserver/watch.h"
@@ -73,8 +71,7 @@ asio::awaitable<void> DetectHangup(std::shared_ptr<Connection> conn,
 asio::awaitable<error_code> WriteHeader(Connection& conn, const WatchSpec& spec) {
   http::response<http::empty_body> res{http::status::ok, 11};
   res.set(http::field::server, "ebb");
-  res.set(http::field::content_type,
-          spec.format == ObjectFormat::kTable ? kTableType : kJsonType);
+  res.set(http::field::content_type, spec.format == ObjectFormat::kTable ? kTableType : kJsonType);
   res.chunked(true);
   res.keep_alive(false);
   http::response_serializer<http::empty_body> sr{res};

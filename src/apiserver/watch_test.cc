@@ -69,8 +69,8 @@ TEST(EventLineTest, PlainObjectOrOneRowTable) {
   EXPECT_EQ(line.find('\n'), line.size() - 1);
   EXPECT_EQ(json::parse(line), json({{"type", "ADDED"}, {"object", Pod("p", "Running")}}));
 
-  auto table = ParseWatch(
-      WatchRequest("/api/v1/namespaces/default/pods?watch=1", std::string(kTableType)));
+  auto table =
+      ParseWatch(WatchRequest("/api/v1/namespaces/default/pods?watch=1", std::string(kTableType)));
   ASSERT_TRUE(table.ok());
   json event = json::parse(EventLine(*table, "MODIFIED", Pod("p", "Running"), Clock::time_point()));
   EXPECT_EQ(event["type"], "MODIFIED");

@@ -11,22 +11,23 @@ using nlohmann::json;
 
 class ScriptedLines : public LineSource {
  public:
-  ScriptedLines(int status, std::deque<Result<std::optional<std::string>>> lines)
-      : status_(status), lines_(std::move(lines)) {}
+  ScriptedLines(int status, std::deque<Result<std::optional<std::string>>> lines,
+                std::vector<std::optional<std::chrono::milliseconds>>* idle_timeouts = nullptr)
+      : status_(status), lines_(std::move(lines)), idle_timeouts_(idle_timeouts) {}
   int status() const override { return status_; }
   Result<std::optional<std::string>> NextLine(
       std::optional<std::chrono::milliseconds> idle) override {
-    idle_timeouts.push_back(idle);
+    if (idle_timeouts_ != nullptr) idle_timeouts_->push_back(idle);
     if (lines_.empty()) return std::optional<std::string>();
     auto next = std::move(lines_.front());
     lines_.pop_front();
     return next;
   }
-  std::vector<std::optional<std::chrono::milliseconds>> idle_timeouts;
 
  private:
   int status_;
   std::deque<Result<std::optional<std::string>>> lines_;
+  std::vector<std::optional<std::chrono::milliseconds>>* idle_timeouts_;  // not owned
 };
 
 class RecordingTransport : public HttpTransport {
@@ -193,12 +194,13 @@ TEST_F(HttpsApiClientTest, WatchRejectsGarbage) {
 }
 
 TEST_F(HttpsApiClientTest, WatchDeadlineBoundsEachRead) {
-  auto lines = std::make_unique<ScriptedLines>(
-      200, std::deque<Result<std::optional<std::string>>>{
-               std::optional<std::string>(R"({"type":"ADDED","object":{}})"),
-               Status(Code::kTimeout, "idle")});
-  ScriptedLines* raw = lines.get();
-  transport_->stream = std::move(lines);
+  std::vector<std::optional<std::chrono::milliseconds>> idle_timeouts;
+  transport_->stream = std::make_unique<ScriptedLines>(
+      200,
+      std::deque<Result<std::optional<std::string>>>{
+          std::optional<std::string>(R"({"type":"ADDED","object":{}})"),
+          Status(Code::kTimeout, "idle")},
+      &idle_timeouts);
   auto deadline = clock_.Steady() + std::chrono::seconds(10);
   Result<ApiResponse> end = client_->Watch(ksvc_, "default", {}, deadline, [&](const WatchEvent&) {
     clock_.Advance(std::chrono::seconds(4));
@@ -206,9 +208,9 @@ TEST_F(HttpsApiClientTest, WatchDeadlineBoundsEachRead) {
   });
   ASSERT_FALSE(end.ok());
   EXPECT_EQ(end.status().code(), Code::kTimeout);
-  ASSERT_EQ(raw->idle_timeouts.size(), 2u);
-  EXPECT_EQ(raw->idle_timeouts[0], std::chrono::milliseconds(10'000));
-  EXPECT_EQ(raw->idle_timeouts[1], std::chrono::milliseconds(6'000));
+  ASSERT_EQ(idle_timeouts.size(), 2u);
+  EXPECT_EQ(idle_timeouts[0], std::chrono::milliseconds(10'000));
+  EXPECT_EQ(idle_timeouts[1], std::chrono::milliseconds(6'000));
 }
 
 TEST_F(HttpsApiClientTest, WatchPastTheDeadlineTimesOutAtOnce) {

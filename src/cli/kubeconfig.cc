@@ -24,13 +24,19 @@ Result<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-// The `field` map of the entry named `name` in a kubeconfig list (clusters, contexts, users).
-YAML::Node FindNamed(const YAML::Node& list, const std::string& name, const char* field) {
-  if (!list || !list.IsSequence()) return YAML::Node();
+// The `field` map of the entry named `name` in a kubeconfig list (clusters, contexts, users);
+// nullopt when there is no such entry. (A default YAML::Node is a defined null, so absence
+// needs its own value.)
+std::optional<YAML::Node> FindNamed(const YAML::Node& list, const std::string& name,
+                                    const char* field) {
+  if (!list || !list.IsSequence()) return std::nullopt;
   for (const YAML::Node& entry : list) {
-    if (entry["name"] && entry["name"].as<std::string>() == name) return entry[field];
+    if (!entry.IsMap() || !entry["name"] || !entry["name"].IsScalar()) continue;
+    if (entry["name"].as<std::string>() != name) continue;
+    if (!entry[field]) return YAML::Node(YAML::NodeType::Map);
+    return entry[field];
   }
-  return YAML::Node();
+  return std::nullopt;
 }
 
 std::string Scalar(const YAML::Node& map, const char* key) {
@@ -78,19 +84,19 @@ Result<Kubeconfig> ParseDocument(const YAML::Node& root, const std::string& path
   if (!root.IsMap()) return Bad(path, "not a kubeconfig (expected a YAML map)");
   std::string current = Scalar(root, "current-context");
   if (current.empty()) return Bad(path, "no current-context");
-  YAML::Node context = FindNamed(root["contexts"], current, "context");
+  std::optional<YAML::Node> context = FindNamed(root["contexts"], current, "context");
   if (!context) return Bad(path, "context \"" + current + "\" not found");
-  std::string cluster_name = Scalar(context, "cluster");
-  YAML::Node cluster = FindNamed(root["clusters"], cluster_name, "cluster");
+  std::string cluster_name = Scalar(*context, "cluster");
+  std::optional<YAML::Node> cluster = FindNamed(root["clusters"], cluster_name, "cluster");
   if (!cluster) return Bad(path, "cluster \"" + cluster_name + "\" not found");
   Kubeconfig out;
   out.path = path;
-  out.ns = Scalar(context, "namespace");
-  EBB_RETURN_IF_ERROR(ReadCluster(cluster, path, out));
-  if (std::string user_name = Scalar(context, "user"); !user_name.empty()) {
-    YAML::Node user = FindNamed(root["users"], user_name, "user");
+  out.ns = Scalar(*context, "namespace");
+  EBB_RETURN_IF_ERROR(ReadCluster(*cluster, path, out));
+  if (std::string user_name = Scalar(*context, "user"); !user_name.empty()) {
+    std::optional<YAML::Node> user = FindNamed(root["users"], user_name, "user");
     if (!user) return Bad(path, "user \"" + user_name + "\" not found");
-    EBB_RETURN_IF_ERROR(ReadUser(user, path, out));
+    EBB_RETURN_IF_ERROR(ReadUser(*user, path, out));
   }
   return out;
 }

@@ -80,7 +80,8 @@ Task<bool> Session::ReadHead() {
   request_.emplace(head_, worker_.limits().max_header_bytes, worker_.limits().max_body_bytes);
   phase_ = Phase::kIdle;
   SetDeadline(Now() + worker_.limits().keepalive_timeout);
-  if (in_.empty()) in_.ShrinkIfEmpty(kIdleBufferKeep);
+  in_.ShrinkIfEmpty(kIdleBufferKeep);
+  up_.ShrinkIfEmpty(kIdleBufferKeep);
   std::size_t parsed = 0;
   for (;;) {
     if (in_.size() > parsed) {

@@ -145,6 +145,8 @@ Task<Session::Outcome> Session::RelayResponse() {
       } else if (ec) {
         co_return Outcome::kUpstreamFailed;
       } else if (response_head_.status == 101) {
+        // Only an upgrade we asked for, and never while a request body is still being pumped.
+        if (!head_.upgrade || pump_started_) co_return Outcome::kUpstreamFailed;
         co_return co_await Tunnel();
       } else if (response_head_.status / 100 == 1) {
         if (head_.version >= 11) {  // HTTP/1.0 clients must not see interim responses

@@ -1,7 +1,6 @@
 #include "net/https_client.h"
 
-#include <limits>
-#include <utility>  // Boost 1.74 asio headers use std::exchange without including it.
+#include <openssl/ssl.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,7 +9,8 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <openssl/ssl.h>
+#include <limits>
+#include <utility>  // Boost 1.74 asio headers use std::exchange without including it.
 
 namespace ebb::net {
 namespace {
@@ -70,8 +70,7 @@ struct LineStream::Impl {
   Status ConfigureTls();
   Status Connect();
   Status SendRequest(std::string_view method, std::string_view target,
-                     std::string_view content_type, std::string_view body,
-                     std::string_view accept);
+                     std::string_view content_type, std::string_view body, std::string_view accept);
   Status ReadHeader();
   Result<bool> ReadMore(std::optional<std::chrono::milliseconds> idle_timeout);
   std::optional<std::string> TakeLine(bool at_end);
@@ -121,7 +120,8 @@ Status LineStream::Impl::SendRequest(std::string_view method, std::string_view t
   req.version(11);
   req.set(http::field::host, endpoint.host + ":" + std::to_string(endpoint.port));
   req.set(http::field::user_agent, "ebb");
-  if (!accept.empty()) req.set(http::field::accept, beast::string_view(accept.data(), accept.size()));
+  if (!accept.empty())
+    req.set(http::field::accept, beast::string_view(accept.data(), accept.size()));
   if (!req_content_type.empty()) {
     req.set(http::field::content_type,
             beast::string_view(req_content_type.data(), req_content_type.size()));
@@ -139,7 +139,8 @@ Status LineStream::Impl::SendRequest(std::string_view method, std::string_view t
 }
 
 Status LineStream::Impl::ReadHeader() {
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // body_limit(none) is broken in 1.74
+  parser.body_limit(
+      std::numeric_limits<std::uint64_t>::max());  // body_limit(none) is broken in 1.74
   error_code ec =
       RunOp(ioc, [&](auto h) { http::async_read_header(*stream, buffer, parser, std::move(h)); });
   if (ec) return IoError(endpoint, "read response", ec);
@@ -203,11 +204,11 @@ namespace {
 
 Result<std::unique_ptr<LineStream::Impl>> Open(const HttpsEndpoint& endpoint,
                                                std::string_view method, std::string_view target,
-                                               std::string_view content_type,
-                                               std::string_view body, std::string_view accept) {
+                                               std::string_view content_type, std::string_view body,
+                                               std::string_view accept) {
   if (endpoint.host.empty() || endpoint.port <= 0 || endpoint.port > 65535) {
-    return Status(Code::kBadRequest, "invalid endpoint " + endpoint.host + ":" +
-                                         std::to_string(endpoint.port));
+    return Status(Code::kBadRequest,
+                  "invalid endpoint " + endpoint.host + ":" + std::to_string(endpoint.port));
   }
   auto impl = std::make_unique<LineStream::Impl>(endpoint);
   EBB_RETURN_IF_ERROR(impl->Connect());
@@ -219,8 +220,7 @@ Result<std::unique_ptr<LineStream::Impl>> Open(const HttpsEndpoint& endpoint,
 }  // namespace
 
 Result<std::unique_ptr<LineStream>> HttpsStream(const HttpsEndpoint& endpoint,
-                                                std::string_view method,
-                                                std::string_view target,
+                                                std::string_view method, std::string_view target,
                                                 std::string_view content_type,
                                                 std::string_view body, std::string_view accept) {
   auto impl = Open(endpoint, method, target, content_type, body, accept);
@@ -239,9 +239,8 @@ Result<HttpResponse> HttpsRequest(const HttpsEndpoint& endpoint, std::string_vie
   // The same deadline (armed in Connect) also bounds reading the body.
   http::response_parser<http::string_body> parser(std::move(impl.parser));
   parser.body_limit(kMaxBodyBytes);
-  error_code ec = RunOp(impl.ioc, [&](auto h) {
-    http::async_read(*impl.stream, impl.buffer, parser, std::move(h));
-  });
+  error_code ec = RunOp(
+      impl.ioc, [&](auto h) { http::async_read(*impl.stream, impl.buffer, parser, std::move(h)); });
   if (ec) return IoError(endpoint, "read response body", ec);
   HttpResponse out;
   out.status = parser.get().result_int();

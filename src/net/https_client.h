@@ -28,7 +28,7 @@
 namespace ebb::net {
 
 struct HttpsEndpoint {
-  std::string host;          // "127.0.0.1" or "localhost"; also the Host header and SNI name
+  std::string host;  // "127.0.0.1" or "localhost"; also the Host header and SNI name
   int port = 443;
   std::string ca_pem;        // PEM of the CA that signed the server cert (ignored if insecure)
   std::string bearer_token;  // empty = no Authorization header
@@ -77,8 +77,7 @@ class LineStream {
 // that); the body is then read through LineStream::NextLine. For any status code, including
 // errors, whose body can be read the same way.
 Result<std::unique_ptr<LineStream>> HttpsStream(const HttpsEndpoint& endpoint,
-                                                std::string_view method,
-                                                std::string_view target,
+                                                std::string_view method, std::string_view target,
                                                 std::string_view content_type,
                                                 std::string_view body, std::string_view accept);
 

@@ -1,5 +1,6 @@
-// Table tests for RevisionSpec validation (knative-spec.md §1.3 "Containers / pod"): each rule
-// has a valid and an invalid row, checked by exact field path and reason.
+// Table tests for container validation (knative-spec.md §1.3 "Containers / pod"): name, image,
+// command, env, ports and probes. Each rule has a valid and an invalid row, checked by exact
+// field path and reason.
 #include "api/validation_test_util.h"
 
 namespace ebb::api {
@@ -8,39 +9,30 @@ namespace {
 using nlohmann::json;
 using testing_util::Case;
 using testing_util::kDelete;
+using testing_util::Plus;
+using testing_util::TemplateField;
+using testing_util::TemplatePointer;
+using testing_util::TwoContainers;
+using testing_util::reasons::kDuplicate;
+using testing_util::reasons::kForbidden;
+using testing_util::reasons::kInvalid;
+using testing_util::reasons::kNotSupported;
+using testing_util::reasons::kRequired;
 
-constexpr char kRequired[] = "FieldValueRequired";
-constexpr char kInvalid[] = "FieldValueInvalid";
-constexpr char kNotSupported[] = "FieldValueNotSupported";
-constexpr char kForbidden[] = "FieldValueForbidden";
-constexpr char kDuplicate[] = "FieldValueDuplicate";
-
-// JSON pointer and Kubernetes field path under a Service's revision template spec.
-std::string P(const std::string& rest) { return "/spec/template/spec" + rest; }
-std::string F(const std::string& rest) { return "spec.template.spec" + rest; }
-
+const auto& P = TemplatePointer;
+const auto& F = TemplateField;
 const Kind S = Kind::kService;
-const std::string kDigest(64, 'a');
 
-// A second container, a sidecar without ports, plus a port on the first (serving) container.
-std::vector<testing_util::Edit> TwoContainers(json sidecar = {{"image", "./bin/sidecar"}}) {
-  return {{P("/containers/0/ports"), {{{"containerPort", 8080}}}}, {P("/containers/1"), sidecar}};
-}
+class ContainerTable : public ::testing::TestWithParam<Case> {};
 
-std::vector<testing_util::Edit> Plus(std::vector<testing_util::Edit> a,
-                                     const std::vector<testing_util::Edit>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-class RevisionSpecTable : public ::testing::TestWithParam<Case> {};
-
-TEST_P(RevisionSpecTable, Rule) {
+TEST_P(ContainerTable, Rule) {
   testing_util::ExpectCase(GetParam(), testing_util::RunCase(GetParam()));
 }
 
+const std::string kDigest(64, 'a');
+
 INSTANTIATE_TEST_SUITE_P(
-    Containers, RevisionSpecTable,
+    Containers, ContainerTable,
     ::testing::Values(
         Case{"ValidBase", S, {}, "", "", ""},
         Case{"NoContainers",
@@ -245,7 +237,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing_util::CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
-    Env, RevisionSpecTable,
+    Env, ContainerTable,
     ::testing::Values(
         Case{"Valid",
              S,
@@ -391,7 +383,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing_util::CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
-    Ports, RevisionSpecTable,
+    Ports, ContainerTable,
     ::testing::Values(
         Case{"Valid", S, {{P("/containers/0/ports"), {{{"containerPort", 9000}}}}}, "", "", ""},
         Case{"H2c",
@@ -493,211 +485,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing_util::CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
-    PodFields, RevisionSpecTable,
-    ::testing::Values(
-        Case{"InitContainersForbidden",
-             S,
-             {{P("/initContainers"), json::array()}},
-             F(".initContainers"),
-             kForbidden,
-             "must not set the field(s)"},
-        Case{"AffinityForbidden",
-             S,
-             {{P("/affinity"), json::object()}},
-             F(".affinity"),
-             kForbidden,
-             "must not set"},
-        Case{"NodeSelectorForbidden",
-             S,
-             {{P("/nodeSelector"), {{"a", "b"}}}},
-             F(".nodeSelector"),
-             kForbidden,
-             "must not set"},
-        Case{"HostNetworkForbidden",
-             S,
-             {{P("/hostNetwork"), true}},
-             F(".hostNetwork"),
-             kForbidden,
-             "must not set"},
-        Case{"PodSecurityContextForbidden",
-             S,
-             {{P("/securityContext"), json::object()}},
-             F(".securityContext"),
-             kForbidden,
-             "must not set"},
-        Case{"AllowedPodFields",
-             S,
-             {{P("/serviceAccountName"), "builder"},
-              {P("/enableServiceLinks"), false},
-              {P("/automountServiceAccountToken"), false},
-              {P("/imagePullSecrets"), {{{"name", "regcred"}}}}},
-             "",
-             "",
-             ""},
-        Case{"ServiceAccountName",
-             S,
-             {{P("/serviceAccountName"), "Bad_SA"}},
-             F(".serviceAccountName"),
-             kInvalid,
-             "RFC 1123 subdomain"},
-        Case{"EnableServiceLinksNotBool",
-             S,
-             {{P("/enableServiceLinks"), "yes"}},
-             F(".enableServiceLinks"),
-             kInvalid,
-             "must be a boolean"},
-        Case{"ImagePullSecretWithoutName",
-             S,
-             {{P("/imagePullSecrets"), {json::object()}}},
-             F(".imagePullSecrets[0].name"),
-             kRequired,
-             "Required value"},
-        Case{"TimeoutAtMax", S, {{P("/timeoutSeconds"), 600}}, "", "", ""},
-        Case{"TimeoutAboveMax",
-             S,
-             {{P("/timeoutSeconds"), 700}},
-             F(".timeoutSeconds"),
-             kInvalid,
-             "expected 0 <= 700 <= 600"},
-        Case{"TimeoutNegative",
-             S,
-             {{P("/timeoutSeconds"), -1}},
-             F(".timeoutSeconds"),
-             kInvalid,
-             "expected 0 <= -1 <= 600"},
-        Case{"TimeoutNotInteger",
-             S,
-             {{P("/timeoutSeconds"), "300"}},
-             F(".timeoutSeconds"),
-             kInvalid,
-             "must be an integer"},
-        Case{"TimeoutWithRaisedMax",
-             S,
-             {{P("/timeoutSeconds"), 700}},
-             "",
-             "",
-             "",
-             [](config::Config& c) { c.defaults.max_revision_timeout_seconds = 900; }},
-        Case{"ConcurrencyNegative",
-             S,
-             {{P("/containerConcurrency"), -3}},
-             F(".containerConcurrency"),
-             kInvalid,
-             "expected 0 <= -3 <= 1000"},
-        Case{"ConcurrencyAboveLimit",
-             S,
-             {{P("/containerConcurrency"), 1001}},
-             F(".containerConcurrency"),
-             kInvalid,
-             "expected 0 <= 1001 <= 1000"},
-        Case{"ConcurrencyZero", S, {{P("/containerConcurrency"), 0}}, "", "", ""},
-        Case{"ConcurrencyZeroDisallowed",
-             S,
-             {{P("/containerConcurrency"), 0}},
-             F(".containerConcurrency"),
-             kInvalid,
-             "expected 1 <= 0 <= 1000",
-             [](config::Config& c) {
-               c.defaults.allow_container_concurrency_zero = false;
-               c.defaults.container_concurrency = 1;
-             }},
-        Case{"ConcurrencyFloatIntegral", S, {{P("/containerConcurrency"), 10.0}}, "", "", ""},
-        Case{"ConcurrencyFloat",
-             S,
-             {{P("/containerConcurrency"), 1.5}},
-             F(".containerConcurrency"),
-             kInvalid,
-             "must be an integer"},
-        Case{"ResponseStartWithinTimeout",
-             S,
-             {{P("/responseStartTimeoutSeconds"), 100}},
-             "",
-             "",
-             ""},
-        Case{"ResponseStartAboveTimeout",
-             S,
-             {{P("/responseStartTimeoutSeconds"), 400}},
-             F(".responseStartTimeoutSeconds"),
-             kInvalid,
-             "expected 0 <= 400 <= 300"},
-        Case{"ResponseStartAboveOwnTimeout",
-             S,
-             {{P("/timeoutSeconds"), 100}, {P("/responseStartTimeoutSeconds"), 101}},
-             F(".responseStartTimeoutSeconds"),
-             kInvalid,
-             "expected 0 <= 101 <= 100"},
-        Case{"IdleNegative",
-             S,
-             {{P("/idleTimeoutSeconds"), -1}},
-             F(".idleTimeoutSeconds"),
-             kInvalid,
-             "expected 0 <= -1 <= 300"},
-        Case{"IdleValid", S, {{P("/idleTimeoutSeconds"), 30}}, "", "", ""},
-        Case{"ResourcesValid",
-             S,
-             {{P("/containers/0/resources"),
-               {{"limits", {{"cpu", "500m"}, {"memory", "128Mi"}, {"nvidia.com/gpu", 1}}},
-                {"requests", {{"cpu", 0.25}, {"memory", "1e6"}}}}}},
-             "",
-             "",
-             ""},
-        Case{"ResourcesBadQuantity",
-             S,
-             {{P("/containers/0/resources"), {{"limits", {{"memory", "lots"}}}}}},
-             F(".containers[0].resources.limits.memory"),
-             kInvalid,
-             "must be a quantity"},
-        Case{"ResourcesUnknownField",
-             S,
-             {{P("/containers/0/resources"), {{"claims", json::array()}}}},
-             F(".containers[0].resources.claims"),
-             kForbidden,
-             "must not set"},
-        Case{"SecurityContextValid",
-             S,
-             {{P("/containers/0/securityContext"),
-               {{"runAsUser", 1000},
-                {"runAsNonRoot", true},
-                {"readOnlyRootFilesystem", true},
-                {"capabilities", {{"drop", {"ALL"}}}},
-                {"seccompProfile", {{"type", "RuntimeDefault"}}}}}},
-             "",
-             "",
-             ""},
-        Case{"RunAsUserNegative",
-             S,
-             {{P("/containers/0/securityContext"), {{"runAsUser", -1}}}},
-             F(".containers[0].securityContext.runAsUser"),
-             kInvalid,
-             "expected 0 <= -1 <= 2147483647"},
-        Case{"RunAsGroupTooLarge",
-             S,
-             {{P("/containers/0/securityContext"), {{"runAsGroup", 4294967296}}}},
-             F(".containers[0].securityContext.runAsGroup"),
-             kInvalid,
-             "<= 2147483647"},
-        Case{"PrivilegedForbidden",
-             S,
-             {{P("/containers/0/securityContext"), {{"privileged", true}}}},
-             F(".containers[0].securityContext.privileged"),
-             kForbidden,
-             "must not set"},
-        Case{"RunAsNonRootNotBool",
-             S,
-             {{P("/containers/0/securityContext"), {{"runAsNonRoot", "yes"}}}},
-             F(".containers[0].securityContext.runAsNonRoot"),
-             kInvalid,
-             "must be a boolean"},
-        Case{"SeccompType",
-             S,
-             {{P("/containers/0/securityContext"), {{"seccompProfile", {{"type", "Open"}}}}}},
-             F(".containers[0].securityContext.seccompProfile.type"),
-             kNotSupported,
-             "RuntimeDefault"}),
-    testing_util::CaseName);
-
-INSTANTIATE_TEST_SUITE_P(
-    Probes, RevisionSpecTable,
+    Probes, ContainerTable,
     ::testing::Values(
         Case{"ReadinessHttpGet",
              S,
@@ -880,214 +668,6 @@ INSTANTIATE_TEST_SUITE_P(
              kInvalid,
              "must be a list"}),
     testing_util::CaseName);
-
-json SecretVolume(const std::string& name) {
-  return {{"name", name}, {"secret", {{"secretName", "s"}}}};
-}
-
-json Mount(const std::string& name, const std::string& path) {
-  return {{"name", name}, {"mountPath", path}};
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Volumes, RevisionSpecTable,
-    ::testing::Values(
-        Case{"SecretMounted",
-             S,
-             {{P("/volumes"), {SecretVolume("creds")}},
-              {P("/containers/0/volumeMounts"), {Mount("creds", "/etc/creds")}}},
-             "",
-             "",
-             ""},
-        Case{"NotMounted",
-             S,
-             {{P("/volumes"), {SecretVolume("creds")}}},
-             F(".volumes[0].name"),
-             kInvalid,
-             "volume with name \"creds\" not mounted"},
-        Case{"MountWithoutVolume",
-             S,
-             {{P("/containers/0/volumeMounts"), {Mount("creds", "/etc/creds")}}},
-             F(".containers[0].volumeMounts[0].name"),
-             kInvalid,
-             "volumeMount has no matching"},
-        Case{"DuplicateVolume",
-             S,
-             {{P("/volumes"), {SecretVolume("creds"), SecretVolume("creds")}},
-              {P("/containers/0/volumeMounts"), {Mount("creds", "/etc/creds")}}},
-             F(".volumes[1].name"),
-             kDuplicate,
-             "duplicate volume name \"creds\""},
-        Case{"VolumeNameInvalid",
-             S,
-             {{P("/volumes"), {SecretVolume("Bad_Name")}},
-              {P("/containers/0/volumeMounts"), {Mount("Bad_Name", "/x")}}},
-             F(".volumes[0].name"),
-             kInvalid,
-             "RFC 1123 label"},
-        Case{"VolumeNameMissing",
-             S,
-             {{P("/volumes"), {{{"secret", {{"secretName", "s"}}}}}}},
-             F(".volumes[0].name"),
-             kRequired,
-             "Required value"},
-        Case{"NoSource",
-             S,
-             {{P("/volumes"), {{{"name", "v"}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0]"),
-             kRequired,
-             "expected exactly one of secret"},
-        Case{"TwoSources",
-             S,
-             {{P("/volumes"),
-               {{{"name", "v"}, {"secret", {{"secretName", "s"}}}, {"emptyDir", json::object()}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0]"),
-             kInvalid,
-             "expected exactly one volume source"},
-        Case{"PvcForbidden",
-             S,
-             {{P("/volumes"), {{{"name", "v"}, {"persistentVolumeClaim", {{"claimName", "c"}}}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0].persistentVolumeClaim"),
-             kForbidden,
-             "persistent volume claim"},
-        Case{"HostPathForbidden",
-             S,
-             {{P("/volumes"), {{{"name", "v"}, {"hostPath", {{"path", "/"}}}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0].hostPath"),
-             kForbidden,
-             "must not set"},
-        Case{"SecretWithoutName",
-             S,
-             {{P("/volumes"), {{{"name", "v"}, {"secret", json::object()}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0].secret.secretName"),
-             kRequired,
-             "Required value"},
-        Case{"ConfigMapItemWithoutKey",
-             S,
-             {{P("/volumes"),
-               {{{"name", "v"}, {"configMap", {{"name", "c"}, {"items", {{{"path", "p"}}}}}}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0].configMap.items[0].key"),
-             kRequired,
-             "Required value"},
-        Case{"EmptyDirWritable",
-             S,
-             {{P("/volumes"), {{{"name", "scratch"}, {"emptyDir", {{"medium", "Memory"}}}}}},
-              {P("/containers/0/volumeMounts"),
-               {{{"name", "scratch"}, {"mountPath", "/tmp/x"}, {"readOnly", false}}}}},
-             "",
-             "",
-             ""},
-        Case{"EmptyDirMedium",
-             S,
-             {{P("/volumes"), {{{"name", "v"}, {"emptyDir", {{"medium", "Disk"}}}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0].emptyDir.medium"),
-             kNotSupported,
-             "Memory"},
-        Case{"ProjectedValid",
-             S,
-             {{P("/volumes"),
-               {{{"name", "v"},
-                 {"projected",
-                  {{"sources",
-                    {{{"secret", {{"name", "s"}}}}, {{"configMap", {{"name", "c"}}}}}}}}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             "",
-             "",
-             ""},
-        Case{"ProjectedEmptySource",
-             S,
-             {{P("/volumes"), {{{"name", "v"}, {"projected", {{"sources", {json::object()}}}}}}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/v")}}},
-             F(".volumes[0].projected.sources[0]"),
-             kInvalid,
-             "expected exactly one of secret"},
-        Case{"MountRoot",
-             S,
-             {{P("/volumes"), {SecretVolume("v")}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/")}}},
-             F(".containers[0].volumeMounts[0].mountPath"),
-             kInvalid,
-             "mountPath \"/\" is a reserved path"},
-        Case{"MountDevCleaned",
-             S,
-             {{P("/volumes"), {SecretVolume("v")}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/dev/")}}},
-             F(".containers[0].volumeMounts[0].mountPath"),
-             kInvalid,
-             "mountPath \"/dev\" is a reserved path"},
-        Case{"MountDevLog",
-             S,
-             {{P("/volumes"), {SecretVolume("v")}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "/dev/./log")}}},
-             F(".containers[0].volumeMounts[0].mountPath"),
-             kInvalid,
-             "\"/dev/log\" is a reserved"},
-        Case{"MountRelative",
-             S,
-             {{P("/volumes"), {SecretVolume("v")}},
-              {P("/containers/0/volumeMounts"), {Mount("v", "data")}}},
-             F(".containers[0].volumeMounts[0].mountPath"),
-             kInvalid,
-             "absolute path"},
-        Case{"MountPathMissing",
-             S,
-             {{P("/volumes"), {SecretVolume("v")}},
-              {P("/containers/0/volumeMounts"), {{{"name", "v"}}}}},
-             F(".containers[0].volumeMounts[0].mountPath"),
-             kRequired,
-             "Required value"},
-        Case{"MountPathNotUnique",
-             S,
-             {{P("/volumes"), {SecretVolume("a"), SecretVolume("b")}},
-              {P("/containers/0/volumeMounts"), {Mount("a", "/data"), Mount("b", "/data/")}}},
-             F(".containers[0].volumeMounts[1].mountPath"),
-             kDuplicate,
-             "must be unique"},
-        Case{"SecretMountWritable",
-             S,
-             {{P("/containers/0/name"), "c"},
-              {P("/volumes"), {SecretVolume("v")}},
-              {P("/containers/0/readinessProbe"),
-               {{"tcpSocket", json::object()}, {"successThreshold", 1}}},
-              {P("/containers/0/volumeMounts"),
-               {{{"name", "v"}, {"mountPath", "/v"}, {"readOnly", false}}}}},
-             F(".containers[0].volumeMounts[0].readOnly"),
-             kInvalid,
-             "volume mount should be readOnly for this type of volume",
-             nullptr,
-             false}),
-    testing_util::CaseName);
-
-// The same rules on a Revision object, whose spec is the RevisionSpec itself.
-INSTANTIATE_TEST_SUITE_P(RevisionKind, RevisionSpecTable,
-                         ::testing::Values(Case{"Valid", Kind::kRevision, {}, "", "", ""},
-                                           Case{"ImageMissing",
-                                                Kind::kRevision,
-                                                {{"/spec/containers/0/image", kDelete}},
-                                                "spec.containers[0].image",
-                                                kRequired,
-                                                "Required value"},
-                                           Case{"Timeout",
-                                                Kind::kRevision,
-                                                {{"/spec/timeoutSeconds", 601}},
-                                                "spec.timeoutSeconds",
-                                                kInvalid,
-                                                "expected 0 <= 601 <= 600"},
-                                           Case{
-                                               "Configuration",
-                                               Kind::kConfiguration,
-                                               {{"/spec/template/spec/containerConcurrency", 2000}},
-                                               "spec.template.spec.containerConcurrency",
-                                               kInvalid,
-                                               "expected 0 <= 2000 <= 1000"}),
-                         testing_util::CaseName);
 
 }  // namespace
 }  // namespace ebb::api
