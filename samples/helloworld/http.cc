@@ -26,7 +26,9 @@ bool IsTokenChar(char c) {
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-bool IsToken(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), IsTokenChar); }
+bool IsToken(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), IsTokenChar);
+}
 
 // Calls fn(token) for each comma-separated, trimmed, non-empty element of a header value.
 template <typename Fn>
@@ -133,7 +135,8 @@ void OnHeader(std::string_view name, std::string_view value, HeadState& st) {
       st.conn_upgrade |= EqualsIgnoreCase(t, "upgrade");
     });
   } else if (EqualsIgnoreCase(name, "upgrade")) {
-    ForEachToken(value, [&](std::string_view t) { st.upgrade_ws |= EqualsIgnoreCase(t, "websocket"); });
+    ForEachToken(value,
+                 [&](std::string_view t) { st.upgrade_ws |= EqualsIgnoreCase(t, "websocket"); });
   } else if (EqualsIgnoreCase(name, "expect")) {
     st.req.expect_continue = EqualsIgnoreCase(value, "100-continue");
   } else if (EqualsIgnoreCase(name, "sec-websocket-key")) {

@@ -34,11 +34,12 @@ TEST(ParseHead, KeepAliveFollowsVersionAndConnectionHeader) {
 }
 
 TEST(ParseHead, BodyFraming) {
-  HeadResult cl = ParseHead("POST / HTTP/1.1\r\nContent-Length: 12\r\nExpect: 100-continue\r\n\r\n");
+  HeadResult cl =
+      ParseHead("POST / HTTP/1.1\r\nContent-Length: 12\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(cl.request.content_length, 12u);
   EXPECT_TRUE(cl.request.expect_continue);
-  HeadResult te = ParseHead(
-      "POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 3\r\n\r\n");
+  HeadResult te =
+      ParseHead("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 3\r\n\r\n");
   EXPECT_TRUE(te.request.chunked);
   EXPECT_EQ(te.request.content_length, 0u);
 }

@@ -47,7 +47,8 @@ int Fail(const std::string& message) {
 std::string Describe(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "fd " + std::to_string(fd);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return "fd " + std::to_string(fd);
   char host[INET6_ADDRSTRLEN] = "?";
   if (addr.ss_family == AF_INET) {
     auto* in = reinterpret_cast<sockaddr_in*>(&addr);
@@ -164,9 +165,8 @@ int Main() {
     return 0;
   }
   int activated = ActivatedSocket();
-  Listener listener = activated >= 0
-                          ? PrepareActivated(activated)
-                          : BindAndListen(Env("HOST", "127.0.0.1"), Env("PORT", "8080"));
+  Listener listener = activated >= 0 ? PrepareActivated(activated)
+                                     : BindAndListen(Env("HOST", "127.0.0.1"), Env("PORT", "8080"));
   if (listener.fd < 0) return Fail(listener.error);
   int fd = listener.fd;
   LogLine("helloworld: listening on " + Describe(fd) +

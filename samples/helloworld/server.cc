@@ -29,8 +29,9 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::uint64_t kListenTag = 0;  // epoll tags; connection ids start above them
 constexpr std::uint64_t kSignalTag = 1;
 constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kMaxBufferedIn = 64 * 1024;     // pipelined input held while responding
-constexpr std::size_t kMaxPendingOut = 1024 * 1024;  // WebSocket echo backlog before we stop reading
+constexpr std::size_t kMaxBufferedIn = 64 * 1024;  // pipelined input held while responding
+constexpr std::size_t kMaxPendingOut =
+    1024 * 1024;  // WebSocket echo backlog before we stop reading
 constexpr std::uint64_t kMaxWebSocketPayload = 16 * 1024 * 1024;
 
 enum class Phase {
@@ -73,14 +74,22 @@ Params ParseParams(std::string_view query) {
 
 const char* Reason(int status) {
   switch (status) {
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 426: return "Upgrade Required";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 101:
+      return "Switching Protocols";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 426:
+      return "Upgrade Required";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
 
@@ -254,8 +263,9 @@ void Server::SetListening(bool on) {
 void Server::OnSignal() {
   signalfd_siginfo info;
   while (read(signal_fd_, &info, sizeof info) == sizeof info) {
-    LogLine(std::string("helloworld: received ") + (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM") +
-            ", draining " + std::to_string(inflight_) + " in-flight request(s)");
+    LogLine(std::string("helloworld: received ") +
+            (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM") + ", draining " +
+            std::to_string(inflight_) + " in-flight request(s)");
     StartDrain();
   }
 }
@@ -525,8 +535,8 @@ void Server::Close(Conn& c) {
 }
 
 void Server::UpdateInterest(Conn& c) {
-  bool consuming = c.phase == Phase::kHead || c.phase == Phase::kBody ||
-                   c.phase == Phase::kWebSocket;
+  bool consuming =
+      c.phase == Phase::kHead || c.phase == Phase::kBody || c.phase == Phase::kWebSocket;
   bool room = consuming ? c.out.size() - c.out_off < kMaxPendingOut : c.in.size() < kMaxBufferedIn;
   std::uint32_t want = 0;
   if (!c.peer_closed && room) want |= EPOLLIN;

@@ -37,8 +37,8 @@ enum class FrameStatus { kIncomplete, kFrame, kError };
 
 struct FrameResult {
   FrameStatus status = FrameStatus::kIncomplete;
-  std::size_t length = 0;     // bytes of the whole frame (kFrame)
-  Frame frame;                // kFrame
+  std::size_t length = 0;        // bytes of the whole frame (kFrame)
+  Frame frame;                   // kFrame
   std::uint16_t close_code = 0;  // kError: the close code to send (1002 protocol, 1009 too big)
 };
 

@@ -44,7 +44,8 @@ std::string ClientFrame(std::uint8_t first_byte, const std::string& payload) {
   frame[1] = static_cast<char>(frame[1] | 0x80);
   const char mask[4] = {0x11, 0x22, 0x33, 0x44};
   std::string masked = frame.substr(0, header) + std::string(mask, 4);
-  for (std::size_t i = 0; i < payload.size(); ++i) masked += static_cast<char>(payload[i] ^ mask[i % 4]);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    masked += static_cast<char>(payload[i] ^ mask[i % 4]);
   return masked;
 }
 

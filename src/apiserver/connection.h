@@ -5,6 +5,10 @@
 // Everything here runs on the server's io_context thread.
 #pragma once
 
+// clang-format off
+#include <utility>  // before asio: Boost 1.74's asio/awaitable.hpp uses std::exchange unincluded
+// clang-format on
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -12,7 +16,6 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <memory>
-#include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it.
 
 #include "apiserver/handlers.h"
 

@@ -1,5 +1,9 @@
 // The HTTPS side of the API server: accept loop, one coroutine per connection (TLS handshake,
 // then HTTP/1.1 keep-alive requests with deadlines), authentication, and Stop.
+// clang-format off
+#include <utility>  // before asio: Boost 1.74's asio/awaitable.hpp uses std::exchange unincluded
+// clang-format on
+
 #include <openssl/crypto.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,7 +18,6 @@
 #include <mutex>
 #include <set>
 #include <thread>
-#include <utility>  // first: Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 
 #include "apiserver/apiserver.h"
 #include "apiserver/connection.h"

@@ -6,6 +6,10 @@
 // coroutine. The same timer carries the stream's deadline (timeoutSeconds) and, for core
 // watches, the next poll. A second coroutine keeps a read pending on the connection: a client
 // that hangs up completes it, which wakes the stream to end it even when no events come.
+// clang-format off
+#include <utility>  // before asio: Boost 1.74's asio/awaitable.hpp uses std::exchange unincluded
+// clang-format on
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -14,7 +18,6 @@
 #include <boost/asio/write.hpp>
 #include <cstdio>
 #include <deque>
-#include <utility>  // first: Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 
 #include "apiserver/connection.h"
 #include "apiserver/watch.h"

@@ -85,8 +85,8 @@ class ApplyCommand {
       return;
     }
     ctx_.out << target.type.QualifiedSingular() << "/" << target.name << " "
-             << ApplyOutcome(before.object, *r, o_.dry_run) << (o_.dry_run ? " (server dry run)" : "")
-             << '\n';
+             << ApplyOutcome(before.object, *r, o_.dry_run)
+             << (o_.dry_run ? " (server dry run)" : "") << '\n';
     applied_.push_back(Applied{target.type, std::move(r->body)});
   }
 

@@ -13,11 +13,10 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/command_context.h"
 
@@ -33,7 +32,7 @@ struct ApplyOptions {
 int RunApply(const ApplyOptions& options, CommandContext& ctx);
 
 // "created", "configured" or "unchanged" (see above). `before` is nullopt when the GET said 404.
-std::string ApplyOutcome(const std::optional<nlohmann::json>& before,
-                         const ApiResponse& response, bool dry_run);
+std::string ApplyOutcome(const std::optional<nlohmann::json>& before, const ApiResponse& response,
+                         bool dry_run);
 
 }  // namespace ebb::cli

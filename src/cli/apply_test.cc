@@ -41,9 +41,8 @@ TEST_F(ApplyTest, CreatedConfiguredUnchanged) {
   EXPECT_EQ(env_.out.str(), "service.serving.knative.dev/hello created\n");
   ASSERT_NE(env_.client.Find(ksvc_, "default", "hello"), nullptr);
   EXPECT_EQ(env_.client.applied.back()["metadata"]["namespace"], "default");
-  EXPECT_EQ(env_.client.calls,
-            (std::vector<std::string>{"GET services/default/hello",
-                                      "APPLY services/default/hello"}));
+  EXPECT_EQ(env_.client.calls, (std::vector<std::string>{"GET services/default/hello",
+                                                         "APPLY services/default/hello"}));
 
   env_.out.str("");
   EXPECT_EQ(Apply(Stdin(kService)), 0);
@@ -77,8 +76,9 @@ TEST_F(ApplyTest, SeveralDocumentsFromAFolder) {
 }
 
 TEST_F(ApplyTest, UnknownKindAppliesNothing) {
-  std::string text = std::string(kService) + "---\napiVersion: serving.knative.dev/v1\n"
-                                             "kind: Foo\nmetadata: {name: x}\n";
+  std::string text = std::string(kService) +
+                     "---\napiVersion: serving.knative.dev/v1\n"
+                     "kind: Foo\nmetadata: {name: x}\n";
   EXPECT_EQ(Apply(Stdin(text)), 1);
   EXPECT_EQ(env_.err.str(),
             "error: unknown kind \"Foo\" in STDIN (ebb serves Service, Configuration, Revision, "
@@ -124,7 +124,8 @@ TEST_F(ApplyTest, ServerErrorsArePrintedLikeKubectl) {
       "kind": "Status", "code": 422, "reason": "Invalid",
       "details": {"name": "hello", "kind": "Service",
                   "causes": [{"field": "spec.template.spec.containers[0].image",
-                              "message": "Required value"}]}})"), ""};
+                              "message": "Required value"}]}})"),
+                                                                   ""};
   EXPECT_EQ(Apply(Stdin(kService)), 1);
   EXPECT_EQ(env_.err.str(),
             "The Service \"hello\" is invalid: spec.template.spec.containers[0].image: Required "
@@ -194,9 +195,8 @@ TEST_F(ApplyTest, WaitReportsReadyFalse) {
   ApplyOptions options = Stdin(kService);
   options.wait = true;
   env_.client.watch_events = {
-      {"MODIFIED",
-       WithReady({{"metadata", {{"name", "hello"}, {"generation", 1}}}}, "False",
-                 "Revision \"hello-00001\" failed with message: exit status 3.")}};
+      {"MODIFIED", WithReady({{"metadata", {{"name", "hello"}, {"generation", 1}}}}, "False",
+                             "Revision \"hello-00001\" failed with message: exit status 3.")}};
   EXPECT_EQ(Apply(options), 1);
   EXPECT_EQ(env_.err.str(),
             "error: service.serving.knative.dev/hello is not ready: RevisionFailed: Revision "

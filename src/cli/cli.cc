@@ -1,7 +1,6 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cctype>
 #include <cstdlib>
 #include <iostream>
@@ -46,7 +45,8 @@ struct ServiceOptionRefs {
 
 class CommandLine {
  public:
-  explicit CommandLine(Environment& env) : env_(env), app_("ebb: Knative Serving on one machine", "ebb") {
+  explicit CommandLine(Environment& env)
+      : env_(env), app_("ebb: Knative Serving on one machine", "ebb") {
     Define();
   }
 
@@ -210,8 +210,8 @@ int CommandLine::WithContext(const std::function<int(CommandContext&)>& command)
     return 1;
   }
   std::string ns = !f_.ns.empty() ? f_.ns : connection->ns.empty() ? "default" : connection->ns;
-  CommandContext ctx{*connection->client, env_.out, env_.err, env_.in, env_.clock, ns,
-                     !f_.ns.empty()};
+  CommandContext ctx{*connection->client, env_.out, env_.err,      env_.in,
+                     env_.clock,          ns,       !f_.ns.empty()};
   return command(ctx);
 }
 
@@ -253,9 +253,9 @@ int CommandLine::Dispatch() {
   if (version_->parsed()) return WithContext([&](CommandContext& c) { return Version(c); });
   if (apply_->parsed()) {
     Result<std::chrono::seconds> timeout = ParseDuration(f_.wait_timeout);
-    if (!timeout.ok()) return UsageError(CLI::ValidationError("--wait-timeout",
-                                                              timeout.status().message()),
-                                         {"ebb", "apply"});
+    if (!timeout.ok())
+      return UsageError(CLI::ValidationError("--wait-timeout", timeout.status().message()),
+                        {"ebb", "apply"});
     f_.apply.wait_timeout = *timeout;
     f_.apply.dry_run = f_.dry_run == "server";
     return WithContext([&](CommandContext& c) { return RunApply(f_.apply, c); });
@@ -264,7 +264,8 @@ int CommandLine::Dispatch() {
   if (describe_->parsed()) {
     return WithContext([&](CommandContext& c) { return RunDescribe(f_.describe_args, c); });
   }
-  if (delete_->parsed()) return WithContext([&](CommandContext& c) { return RunDelete(f_.del, c); });
+  if (delete_->parsed())
+    return WithContext([&](CommandContext& c) { return RunDelete(f_.del, c); });
   if (service_->parsed()) return DispatchService();
   env_.out << app_.help();
   return 0;
@@ -304,8 +305,8 @@ int CommandLine::RunServiceWrite(bool create, const ServiceOptionRefs& refs) {
 }  // namespace
 
 Result<std::chrono::seconds> ParseDuration(std::string_view text) {
-  const Status bad(Code::kBadRequest, "invalid duration \"" + std::string(text) +
-                                          "\" (use e.g. 90s, 2m, 1m30s)");
+  const Status bad(Code::kBadRequest,
+                   "invalid duration \"" + std::string(text) + "\" (use e.g. 90s, 2m, 1m30s)");
   if (text.empty()) return bad;
   long long total = 0;
   size_t i = 0;

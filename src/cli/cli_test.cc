@@ -44,8 +44,8 @@ class CliTest : public ::testing::Test {
                                bool d) override {
       return f_.Create(t, ns, o, d);
     }
-    Result<ApiResponse> Replace(const ResourceType& t, const std::string& ns,
-                                const std::string& n, const json& o, bool d) override {
+    Result<ApiResponse> Replace(const ResourceType& t, const std::string& ns, const std::string& n,
+                                const json& o, bool d) override {
       return f_.Replace(t, ns, n, o, d);
     }
     Result<ApiResponse> Apply(const ResourceType& t, const std::string& ns, const std::string& n,
@@ -95,8 +95,7 @@ TEST_F(CliTest, NoCommandPrintsHelp) {
 TEST_F(CliTest, UsageErrorsPrintAHint) {
   EXPECT_EQ(Run({"get", "ksvc", "--bogus"}), 1);
   EXPECT_NE(err_.str().find("error: "), std::string::npos) << err_.str();
-  EXPECT_NE(err_.str().find("See 'ebb get --help' for usage.\n"), std::string::npos)
-      << err_.str();
+  EXPECT_NE(err_.str().find("See 'ebb get --help' for usage.\n"), std::string::npos) << err_.str();
 
   err_.str("");
   EXPECT_EQ(Run({"frobnicate"}), 1);
@@ -124,8 +123,8 @@ TEST_F(CliTest, UsageErrorsPrintAHint) {
 
 TEST_F(CliTest, Version) {
   EXPECT_EQ(Run({"version"}), 0);
-  EXPECT_EQ(out_.str(), std::string("Client Version: ") + kClientVersion +
-                            "\nServer Version: v1.32.0-ebb\n");
+  EXPECT_EQ(out_.str(),
+            std::string("Client Version: ") + kClientVersion + "\nServer Version: v1.32.0-ebb\n");
 }
 
 TEST_F(CliTest, ConnectionErrors) {
@@ -135,7 +134,8 @@ TEST_F(CliTest, ConnectionErrors) {
 }
 
 TEST_F(CliTest, GlobalFlagsBeforeOrAfterTheCommand) {
-  client_.Put(KnativeType(api::Kind::kService), {{"metadata", {{"name", "a"}, {"namespace", "x"}}}});
+  client_.Put(KnativeType(api::Kind::kService),
+              {{"metadata", {{"name", "a"}, {"namespace", "x"}}}});
   EXPECT_EQ(Run({"--kubeconfig", "/k", "get", "ksvc", "-n", "x", "-o", "name"}), 0);
   EXPECT_EQ(out_.str(), "service.serving.knative.dev/a\n");
   ASSERT_EQ(connects_.size(), 1u);
@@ -149,7 +149,8 @@ TEST_F(CliTest, GlobalFlagsBeforeOrAfterTheCommand) {
 
 TEST_F(CliTest, NamespaceFromTheKubeconfig) {
   kubeconfig_ns_ = "x";
-  client_.Put(KnativeType(api::Kind::kService), {{"metadata", {{"name", "a"}, {"namespace", "x"}}}});
+  client_.Put(KnativeType(api::Kind::kService),
+              {{"metadata", {{"name", "a"}, {"namespace", "x"}}}});
   EXPECT_EQ(Run({"get", "ksvc"}), 0);
   EXPECT_EQ(client_.calls.back(), "LIST services/x");
   kubeconfig_ns_ = "";
@@ -160,8 +161,8 @@ TEST_F(CliTest, NamespaceFromTheKubeconfig) {
 
 TEST_F(CliTest, ServiceCommands) {
   EXPECT_EQ(Run({"service", "create", "hello", "--cmd", "/bin/hello", "--env", "A=1", "--env",
-                 "B=2", "--arg=--port", "--arg", "8080", "--concurrency-limit", "3",
-                 "--annotation", "autoscaling.knative.dev/min-scale=1"}),
+                 "B=2", "--arg=--port", "--arg", "8080", "--concurrency-limit", "3", "--annotation",
+                 "autoscaling.knative.dev/min-scale=1"}),
             0)
       << err_.str();
   const json* stored = client_.Find(KnativeType(api::Kind::kService), "default", "hello");
@@ -172,8 +173,7 @@ TEST_F(CliTest, ServiceCommands) {
   EXPECT_EQ(tmpl["spec"]["containerConcurrency"], 3);
   EXPECT_EQ(tmpl["metadata"]["annotations"]["autoscaling.knative.dev/min-scale"], "1");
 
-  EXPECT_EQ(Run({"service", "update", "hello", "--traffic", "@latest=100", "--tag",
-                 "@latest=now"}),
+  EXPECT_EQ(Run({"service", "update", "hello", "--traffic", "@latest=100", "--tag", "@latest=now"}),
             0)
       << err_.str();
   stored = client_.Find(KnativeType(api::Kind::kService), "default", "hello");

@@ -17,9 +17,9 @@ struct CommandContext {
   ApiClient& client;
   std::ostream& out;
   std::ostream& err;
-  std::istream& in;       // for `-f -`
+  std::istream& in;  // for `-f -`
   const Clock& clock;
-  std::string ns;         // -n, else the kubeconfig context's namespace, else "default"
+  std::string ns;            // -n, else the kubeconfig context's namespace, else "default"
   bool ns_explicit = false;  // -n was given (a manifest's namespace must then agree)
 };
 

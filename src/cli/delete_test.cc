@@ -68,9 +68,10 @@ TEST_F(DeleteTest, UsageErrors) {
 
 TEST_F(DeleteTest, PodsAreReadOnlyOnTheServer) {
   env_.client.errors["DELETE pods/default/p"] = ApiResponse{
-      405, FakeApiClient::StatusBody(405, "MethodNotAllowed",
-                                     "the server does not allow this method on the requested "
-                                     "resource"),
+      405,
+      FakeApiClient::StatusBody(405, "MethodNotAllowed",
+                                "the server does not allow this method on the requested "
+                                "resource"),
       ""};
   EXPECT_EQ(Delete({.args = {"po", "p"}}), 1);
   EXPECT_EQ(env_.err.str(),

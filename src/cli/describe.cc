@@ -104,9 +104,10 @@ void WriteTemplate(std::ostream& out, const json& object) {
   out << "\nTemplate:\n";
   Fields name;
   AddIf(name, "Revision Name", Str(Child(tmpl, "metadata"), "name"));
-  AddIf(name, "Annotations", Child(Child(tmpl, "metadata"), "annotations").is_object()
-                                 ? MapLines(tmpl["metadata"]["annotations"], false)
-                                 : "");
+  AddIf(name, "Annotations",
+        Child(Child(tmpl, "metadata"), "annotations").is_object()
+            ? MapLines(tmpl["metadata"]["annotations"], false)
+            : "");
   WriteFields(out, name, "  ");
   WriteContainer(out, Child(tmpl, "spec"));
 }
@@ -157,8 +158,7 @@ void WriteRevisions(std::ostream& out, const json& owner, const std::vector<json
   for (const json& rev : sorted) {
     std::string name = MetaString(rev, "name");
     std::string traffic = percent.count(name) ? std::to_string(percent[name]) + "%" : "";
-    rows.push_back(
-        {name, ConditionStatus(rev, "Ready"), traffic, tags[name], ObjectAge(rev, now)});
+    rows.push_back({name, ConditionStatus(rev, "Ready"), traffic, tags[name], ObjectAge(rev, now)});
   }
   out << "\nRevisions:\n";
   WriteTable(out, {"NAME", "READY", "TRAFFIC", "TAGS", "AGE"}, rows);
@@ -215,8 +215,8 @@ void WritePodContainers(std::ostream& out, const json& pod) {
     std::string ready = s && Child(*s, "ready").is_boolean()
                             ? (Child(*s, "ready").get<bool>() ? "true" : "false")
                             : "";
-    rows.push_back({Str(c, "name"), Str(c, "image"), ready,
-                    s ? std::to_string(Int(*s, "restartCount")) : ""});
+    rows.push_back(
+        {Str(c, "name"), Str(c, "image"), ready, s ? std::to_string(Int(*s, "restartCount")) : ""});
   }
   if (rows.empty()) return;
   out << "\nContainers:\n";
@@ -229,8 +229,7 @@ std::vector<json> OwnedRevisions(CommandContext& ctx, const NamedResource& owner
   if (owner.type.kind != "Service" && owner.type.kind != "Configuration") return {};
   ListOptions options;
   options.label_selector = "serving.knative.dev/" + owner.type.singular + "=" + owner.name;
-  Result<ApiResponse> list =
-      ctx.client.List(KnativeType(api::Kind::kRevision), ctx.ns, options);
+  Result<ApiResponse> list = ctx.client.List(KnativeType(api::Kind::kRevision), ctx.ns, options);
   if (!list.ok() || !list->ok()) return {};
   return Array(list->body, "items").get<std::vector<json>>();
 }
@@ -272,8 +271,7 @@ int RunDescribe(const std::vector<std::string>& args, CommandContext& ctx) {
       continue;
     }
     std::vector<json> revisions = OwnedRevisions(ctx, t);
-    ctx.out << (first ? "" : "\n\n")
-            << DescribeObject(t.type, r->body, revisions, ctx.clock.Now());
+    ctx.out << (first ? "" : "\n\n") << DescribeObject(t.type, r->body, revisions, ctx.clock.Now());
     first = false;
   }
   return rc;

@@ -8,10 +8,9 @@
 //   Conditions: TYPE, STATUS, REASON, MESSAGE, AGE
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/command_context.h"
 

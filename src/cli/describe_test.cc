@@ -43,10 +43,9 @@ TEST(DescribeTest, Service) {
   FakeClock clock(FakeClock::time_point(std::chrono::seconds(1'780'000'000 + 300)));
   json service = HelloService();
   service["metadata"]["creationTimestamp"] = "2026-05-28T20:26:40Z";
-  std::string text =
-      DescribeObject(KnativeType(api::Kind::kService), service,
-                     {Revision("hello-00001", "True"), Revision("hello-00002", "True")},
-                     clock.Now());
+  std::string text = DescribeObject(
+      KnativeType(api::Kind::kService), service,
+      {Revision("hello-00001", "True"), Revision("hello-00002", "True")}, clock.Now());
   EXPECT_EQ(text,
             "Name:            hello\n"
             "Namespace:       default\n"
@@ -115,10 +114,9 @@ TEST(DescribeTest, CommandFetchesTheObjectAndItsRevisions) {
   rev["metadata"]["labels"] = {{"serving.knative.dev/service", "hello"}};
   env.client.Put(KnativeType(api::Kind::kRevision), rev);
   EXPECT_EQ(RunDescribe({"ksvc", "hello"}, env.ctx), 0);
-  EXPECT_EQ(env.client.calls,
-            (std::vector<std::string>{"GET services/default/hello",
-                                      "LIST revisions/default?labelSelector="
-                                      "serving.knative.dev/service=hello"}));
+  EXPECT_EQ(env.client.calls, (std::vector<std::string>{"GET services/default/hello",
+                                                        "LIST revisions/default?labelSelector="
+                                                        "serving.knative.dev/service=hello"}));
   EXPECT_NE(env.out.str().find("  hello-00001   True    40%       old    5m\n"), std::string::npos)
       << env.out.str();
 

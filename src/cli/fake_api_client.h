@@ -12,10 +12,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/api_client.h"
 #include "cli/json_util.h"
@@ -47,8 +46,8 @@ class FakeApiClient : public ApiClient {
   }
 
   static json StatusBody(int code, const std::string& reason, const std::string& message) {
-    return {{"kind", "Status"}, {"apiVersion", "v1"}, {"status", "Failure"},
-            {"message", message}, {"reason", reason}, {"code", code}};
+    return {{"kind", "Status"},   {"apiVersion", "v1"}, {"status", "Failure"},
+            {"message", message}, {"reason", reason},   {"code", code}};
   }
 
   Result<ApiResponse> Version() override {
@@ -56,8 +55,8 @@ class FakeApiClient : public ApiClient {
     return ApiResponse{200, {{"major", "1"}, {"minor", "32"}, {"gitVersion", "v1.32.0-ebb"}}, ""};
   }
 
-  Result<ApiResponse> Get(const ResourceType& type, const std::string& ns,
-                          const std::string& name, bool table) override {
+  Result<ApiResponse> Get(const ResourceType& type, const std::string& ns, const std::string& name,
+                          bool table) override {
     std::string call = "GET " + Key(type, ns, name);
     if (auto e = Injected(call)) return *e;
     const json* object = Find(type, ns, name);
@@ -93,9 +92,10 @@ class FakeApiClient : public ApiClient {
     std::string call = "CREATE " + Key(type, ns, name);
     if (auto e = Injected(call)) return *e;
     if (Find(type, ns, name) != nullptr) {
-      return ApiResponse{409, StatusBody(409, "AlreadyExists",
-                                         type.QualifiedPlural() + " \"" + name +
-                                             "\" already exists"), ""};
+      return ApiResponse{409,
+                         StatusBody(409, "AlreadyExists",
+                                    type.QualifiedPlural() + " \"" + name + "\" already exists"),
+                         ""};
     }
     json stored = object;
     stored["metadata"]["namespace"] = ns;
@@ -104,13 +104,13 @@ class FakeApiClient : public ApiClient {
   }
 
   Result<ApiResponse> Replace(const ResourceType& type, const std::string& ns,
-                              const std::string& name, const json& object,
-                              bool dry_run) override {
+                              const std::string& name, const json& object, bool dry_run) override {
     std::string call = "REPLACE " + Key(type, ns, name);
     if (auto e = Injected(call)) return *e;
     json* current = Mutable(type, ns, name);
     if (current == nullptr) return NotFound(type, name);
-    if (Str(object["metadata"], "resourceVersion") != Str((*current)["metadata"], "resourceVersion")) {
+    if (Str(object["metadata"], "resourceVersion") !=
+        Str((*current)["metadata"], "resourceVersion")) {
       return Conflict(type, name);
     }
     json next = object;
@@ -120,8 +120,7 @@ class FakeApiClient : public ApiClient {
   }
 
   Result<ApiResponse> Apply(const ResourceType& type, const std::string& ns,
-                            const std::string& name, const json& manifest,
-                            bool dry_run) override {
+                            const std::string& name, const json& manifest, bool dry_run) override {
     std::string call = "APPLY " + Key(type, ns, name);
     applied.push_back(manifest);
     if (auto e = Injected(call)) return *e;
@@ -170,8 +169,8 @@ class FakeApiClient : public ApiClient {
   Result<ApiResponse> Watch(const ResourceType& type, const std::string& ns,
                             const ListOptions& options, Deadline,
                             const WatchHandler& handler) override {
-    std::string call = "WATCH " + type.plural + "/" + ns + "?resourceVersion=" +
-                       options.resource_version;
+    std::string call =
+        "WATCH " + type.plural + "/" + ns + "?resourceVersion=" + options.resource_version;
     if (!options.field_selector.empty()) call += "&fieldSelector=" + options.field_selector;
     if (auto e = Injected(call)) return *e;
     while (!watch_events.empty()) {
@@ -191,8 +190,7 @@ class FakeApiClient : public ApiClient {
   std::optional<ApiResponse> watch_end;       // how a Watch ends once events run out
 
  private:
-  static std::string Key(const ResourceType& type, const std::string& ns,
-                         const std::string& name) {
+  static std::string Key(const ResourceType& type, const std::string& ns, const std::string& name) {
     return type.plural + "/" + ns + "/" + name;
   }
 
@@ -209,14 +207,17 @@ class FakeApiClient : public ApiClient {
   }
 
   static ApiResponse NotFound(const ResourceType& type, const std::string& name) {
-    return ApiResponse{404, StatusBody(404, "NotFound",
-                                       type.QualifiedPlural() + " \"" + name + "\" not found"), ""};
+    return ApiResponse{
+        404, StatusBody(404, "NotFound", type.QualifiedPlural() + " \"" + name + "\" not found"),
+        ""};
   }
 
   static ApiResponse Conflict(const ResourceType& type, const std::string& name) {
-    return ApiResponse{409, StatusBody(409, "Conflict",
-                                       "Operation cannot be fulfilled on " + type.QualifiedPlural() +
-                                           " \"" + name + "\": the object has been modified"), ""};
+    return ApiResponse{409,
+                       StatusBody(409, "Conflict",
+                                  "Operation cannot be fulfilled on " + type.QualifiedPlural() +
+                                      " \"" + name + "\": the object has been modified"),
+                       ""};
   }
 
   // Fields the server owns survive a replace.

@@ -27,7 +27,10 @@ std::vector<json> Items(const json& list) {
 class GetCommand {
  public:
   GetCommand(const GetOptions& options, ResourceType type, OutputSpec spec, CommandContext& ctx)
-      : o_(options), type_(std::move(type)), spec_(std::move(spec)), ctx_(ctx),
+      : o_(options),
+        type_(std::move(type)),
+        spec_(std::move(spec)),
+        ctx_(ctx),
         printer_({spec_.format == OutputFormat::kWide, options.all_namespaces}) {}
 
   int Run() {
@@ -111,7 +114,8 @@ class GetCommand {
     } else {
       value = MakeList(type_, std::move(bodies));
     }
-    if (Status s = PrintValue(spec_, type_, value, ctx_.out); !s.ok()) return PrintError(ctx_.err, s);
+    if (Status s = PrintValue(spec_, type_, value, ctx_.out); !s.ok())
+      return PrintError(ctx_.err, s);
     return failures_ > 0 ? 1 : 0;
   }
 
@@ -138,11 +142,11 @@ class GetCommand {
 
   int RunWatch() {
     if (o_.names.size() > 1) {
-      return PrintError(ctx_.err, Status(Code::kBadRequest,
-                                         "watch is only supported on individual resources and "
-                                         "resource collections, but " +
-                                             std::to_string(o_.names.size()) +
-                                             " resources were found"));
+      return PrintError(ctx_.err,
+                        Status(Code::kBadRequest,
+                               "watch is only supported on individual resources and "
+                               "resource collections, but " +
+                                   std::to_string(o_.names.size()) + " resources were found"));
     }
     std::string rv;
     std::vector<json> bodies = Fetch(spec_.is_table(), &rv);
@@ -155,8 +159,8 @@ class GetCommand {
     ListOptions options = Options(spec_.is_table());
     options.resource_version = rv;
     Status print_error;
-    Result<ApiResponse> end = ctx_.client.Watch(
-        type_, Namespace(), options, std::nullopt, [&](const WatchEvent& event) {
+    Result<ApiResponse> end =
+        ctx_.client.Watch(type_, Namespace(), options, std::nullopt, [&](const WatchEvent& event) {
           print_error = PrintBatch(event.object);
           ctx_.out.flush();
           return print_error.ok();
@@ -200,8 +204,8 @@ json FallbackTable(const json& body, Clock::time_point now) {
                  {{{"name", "Name"}, {"type", "string"}, {"priority", 0}},
                   {{"name", "Age"}, {"type", "date"}, {"priority", 0}}}},
                 {"rows", json::array()}};
-  std::vector<json> objects = body.is_object() && body.contains("items") ? Items(body)
-                                                                          : std::vector<json>{body};
+  std::vector<json> objects =
+      body.is_object() && body.contains("items") ? Items(body) : std::vector<json>{body};
   for (const json& object : objects) {
     if (!object.is_object()) continue;
     json meta = {{"name", MetaString(object, "name")},

@@ -18,9 +18,9 @@ namespace ebb::cli {
 struct GetOptions {
   std::string kind;
   std::vector<std::string> names;
-  std::string selector;  // -l
-  std::string output;    // -o
-  bool watch = false;    // -w
+  std::string selector;         // -l
+  std::string output;           // -o
+  bool watch = false;           // -w
   bool all_namespaces = false;  // -A
 };
 

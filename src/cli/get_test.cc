@@ -106,8 +106,7 @@ TEST_F(GetTest, ListsAreKindList) {
 
 TEST_F(GetTest, NamesAndJsonPath) {
   EXPECT_EQ(Get({.output = "name"}), 0);
-  EXPECT_EQ(env_.out.str(),
-            "service.serving.knative.dev/bye\nservice.serving.knative.dev/hello\n");
+  EXPECT_EQ(env_.out.str(), "service.serving.knative.dev/bye\nservice.serving.knative.dev/hello\n");
   env_.out.str("");
   EXPECT_EQ(Get({.output = "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"}), 0);
   EXPECT_EQ(env_.out.str(), "bye\nhello\n");
@@ -145,8 +144,8 @@ TEST_F(GetTest, ArgumentErrors) {
 }
 
 TEST_F(GetTest, ServerErrorOnList) {
-  env_.client.errors["LIST services/default"] = ApiResponse{
-      401, FakeApiClient::StatusBody(401, "Unauthorized", "Unauthorized"), ""};
+  env_.client.errors["LIST services/default"] =
+      ApiResponse{401, FakeApiClient::StatusBody(401, "Unauthorized", "Unauthorized"), ""};
   EXPECT_EQ(Get({}), 1);
   EXPECT_EQ(env_.err.str(), "error: You must be logged in to the server (Unauthorized)\n");
 }

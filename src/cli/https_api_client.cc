@@ -58,8 +58,7 @@ class NetTransport final : public HttpTransport {
     return net::HttpsRequest(endpoint_, c.method, c.target, c.content_type, c.body, c.accept);
   }
   Result<std::unique_ptr<LineSource>> Stream(const HttpCall& c) override {
-    auto stream =
-        net::HttpsStream(endpoint_, c.method, c.target, c.content_type, c.body, c.accept);
+    auto stream = net::HttpsStream(endpoint_, c.method, c.target, c.content_type, c.body, c.accept);
     if (!stream.ok()) return stream.status();
     return std::unique_ptr<LineSource>(std::make_unique<NetLineSource>(std::move(*stream)));
   }
@@ -96,8 +95,7 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
-std::string ResourcePath(const ResourceType& type, const std::string& ns,
-                         const std::string& name) {
+std::string ResourcePath(const ResourceType& type, const std::string& ns, const std::string& name) {
   std::string path = type.PathPrefix();
   if (!ns.empty()) path += "/namespaces/" + UrlEncode(ns);
   path += "/" + type.plural;
@@ -197,8 +195,8 @@ Result<ApiResponse> HttpsApiClient::Consume(LineSource& stream, Deadline deadlin
   while (true) {
     std::optional<std::chrono::milliseconds> idle;
     if (deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline -
-                                                                        clock_.Steady());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - clock_.Steady());
       if (left.count() <= 0) return timed_out;
       idle = left;
     }

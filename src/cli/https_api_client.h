@@ -62,8 +62,8 @@ class HttpsApiClient final : public ApiClient {
       : transport_(std::move(transport)), clock_(clock) {}
 
   Result<ApiResponse> Version() override;
-  Result<ApiResponse> Get(const ResourceType& type, const std::string& ns,
-                          const std::string& name, bool table) override;
+  Result<ApiResponse> Get(const ResourceType& type, const std::string& ns, const std::string& name,
+                          bool table) override;
   Result<ApiResponse> List(const ResourceType& type, const std::string& ns,
                            const ListOptions& options) override;
   Result<ApiResponse> Create(const ResourceType& type, const std::string& ns,

@@ -103,7 +103,8 @@ TEST_F(HttpsApiClientTest, Writes) {
 
   ASSERT_TRUE(client_->Create(ksvc_, "default", object, false).ok());
   EXPECT_EQ(Last().method, "POST");
-  EXPECT_EQ(Last().target, "/apis/serving.knative.dev/v1/namespaces/default/services?fieldManager=ebb");
+  EXPECT_EQ(Last().target,
+            "/apis/serving.knative.dev/v1/namespaces/default/services?fieldManager=ebb");
   EXPECT_EQ(Last().content_type, "application/json");
 
   ASSERT_TRUE(client_->Replace(ksvc_, "default", "hello", object, false).ok());
@@ -156,10 +157,10 @@ TEST_F(HttpsApiClientTest, WatchDeliversEventsUntilTheHandlerStops) {
 }
 
 TEST_F(HttpsApiClientTest, WatchEndsCleanlyWhenTheServerCloses) {
-  transport_->stream = std::make_unique<ScriptedLines>(
-      200, std::deque<Result<std::optional<std::string>>>{});
-  Result<ApiResponse> end = client_->Watch(ksvc_, "default", {}, std::nullopt,
-                                           [](const WatchEvent&) { return true; });
+  transport_->stream =
+      std::make_unique<ScriptedLines>(200, std::deque<Result<std::optional<std::string>>>{});
+  Result<ApiResponse> end =
+      client_->Watch(ksvc_, "default", {}, std::nullopt, [](const WatchEvent&) { return true; });
   ASSERT_TRUE(end.ok());
   EXPECT_EQ(end->code, 200);
 }
@@ -168,8 +169,8 @@ TEST_F(HttpsApiClientTest, WatchErrorEventAndErrorStatus) {
   transport_->stream = std::make_unique<ScriptedLines>(
       200, std::deque<Result<std::optional<std::string>>>{std::optional<std::string>(
                R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired"}})")});
-  Result<ApiResponse> end = client_->Watch(ksvc_, "default", {}, std::nullopt,
-                                           [](const WatchEvent&) { return true; });
+  Result<ApiResponse> end =
+      client_->Watch(ksvc_, "default", {}, std::nullopt, [](const WatchEvent&) { return true; });
   ASSERT_TRUE(end.ok());
   EXPECT_EQ(end->code, 410);
   EXPECT_EQ(end->body["reason"], "Expired");
@@ -187,8 +188,8 @@ TEST_F(HttpsApiClientTest, WatchErrorEventAndErrorStatus) {
 TEST_F(HttpsApiClientTest, WatchRejectsGarbage) {
   transport_->stream = std::make_unique<ScriptedLines>(
       200, std::deque<Result<std::optional<std::string>>>{std::optional<std::string>("nope")});
-  Result<ApiResponse> end = client_->Watch(ksvc_, "default", {}, std::nullopt,
-                                           [](const WatchEvent&) { return true; });
+  Result<ApiResponse> end =
+      client_->Watch(ksvc_, "default", {}, std::nullopt, [](const WatchEvent&) { return true; });
   ASSERT_FALSE(end.ok());
   EXPECT_EQ(end.status().code(), Code::kInternal);
 }
@@ -214,10 +215,10 @@ TEST_F(HttpsApiClientTest, WatchDeadlineBoundsEachRead) {
 }
 
 TEST_F(HttpsApiClientTest, WatchPastTheDeadlineTimesOutAtOnce) {
-  transport_->stream = std::make_unique<ScriptedLines>(
-      200, std::deque<Result<std::optional<std::string>>>{});
-  Result<ApiResponse> end = client_->Watch(ksvc_, "default", {}, clock_.Steady(),
-                                           [](const WatchEvent&) { return true; });
+  transport_->stream =
+      std::make_unique<ScriptedLines>(200, std::deque<Result<std::optional<std::string>>>{});
+  Result<ApiResponse> end =
+      client_->Watch(ksvc_, "default", {}, clock_.Steady(), [](const WatchEvent&) { return true; });
   ASSERT_FALSE(end.ok());
   EXPECT_EQ(end.status().code(), Code::kTimeout);
 }

@@ -2,10 +2,9 @@
 // type reads as empty instead of throwing (nlohmann's value() throws on a type mismatch).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace ebb::cli {
 

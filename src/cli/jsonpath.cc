@@ -16,7 +16,7 @@ struct Step {
   std::vector<std::string> names;  // kField: one key, or a union of keys
   std::vector<long long> indexes;  // kIndex: one index, or a union
   std::optional<long long> start, end;
-  long long stride = 1;            // kSlice
+  long long stride = 1;  // kSlice
   std::shared_ptr<const Filter> filter;
 };
 
@@ -317,9 +317,8 @@ class Parser {
       operand->literal = std::move(*text);
       return Status::Ok();
     }
-    for (auto [word, value] : {std::pair<std::string_view, json>{"true", true},
-                               {"false", false},
-                               {"null", nullptr}}) {
+    for (auto [word, value] :
+         {std::pair<std::string_view, json>{"true", true}, {"false", false}, {"null", nullptr}}) {
       if (ConsumeWord(word)) {
         operand->literal = value;
         return Status::Ok();
@@ -414,9 +413,8 @@ Status ApplyIndex(const Step& step, const json& node, Nodes& out) {
   for (long long index : step.indexes) {
     long long i = index < 0 ? index + size : index;
     if (i < 0 || i >= size) {
-      return Status(Code::kBadRequest, "array index out of bounds: index " +
-                                           std::to_string(index) + ", length " +
-                                           std::to_string(size));
+      return Status(Code::kBadRequest, "array index out of bounds: index " + std::to_string(index) +
+                                           ", length " + std::to_string(size));
     }
     out.push_back(&node[static_cast<size_t>(i)]);
   }
@@ -487,7 +485,7 @@ std::string ValueText(const json& value) {
 }
 
 Status ExecuteNodes(const std::vector<Node>& nodes, const json& current, const json& root,
-               std::string& out) {
+                    std::string& out) {
   for (const Node& node : nodes) {
     if (node.type == Node::Type::kText) {
       out += node.text;
@@ -511,8 +509,7 @@ Status ExecuteNodes(const std::vector<Node>& nodes, const json& current, const j
 }  // namespace
 
 JsonPath::JsonPath(std::string text, std::vector<Node> nodes)
-    : text_(std::move(text)),
-      nodes_(std::make_shared<const std::vector<Node>>(std::move(nodes))) {}
+    : text_(std::move(text)), nodes_(std::make_shared<const std::vector<Node>>(std::move(nodes))) {}
 JsonPath::JsonPath(JsonPath&&) noexcept = default;
 JsonPath& JsonPath::operator=(JsonPath&&) noexcept = default;
 JsonPath::~JsonPath() = default;
@@ -530,8 +527,7 @@ Result<std::string> JsonPath::Execute(const json& data) const {
   std::string out;
   Status s = ExecuteNodes(*nodes_, data, data, out);
   if (!s.ok()) {
-    return Status(Code::kBadRequest,
-                  "error executing jsonpath \"" + text_ + "\": " + s.message());
+    return Status(Code::kBadRequest, "error executing jsonpath \"" + text_ + "\": " + s.message());
   }
   return out;
 }

@@ -76,7 +76,8 @@ TEST(JsonPathTest, MissingKeysPrintNothing) {
 TEST(JsonPathTest, IndexesAndSlices) {
   EXPECT_EQ(Eval("{.status.conditions[0].type}", Service()), "ConfigurationsReady");
   EXPECT_EQ(Eval("{.status.conditions[-1].type}", Service()), "RoutesReady");
-  EXPECT_EQ(Eval("{.status.conditions[*].type}", Service()), "ConfigurationsReady Ready RoutesReady");
+  EXPECT_EQ(Eval("{.status.conditions[*].type}", Service()),
+            "ConfigurationsReady Ready RoutesReady");
   EXPECT_EQ(Eval("{.status.conditions[0:2].type}", Service()), "ConfigurationsReady Ready");
   EXPECT_EQ(Eval("{.status.conditions[1:].type}", Service()), "Ready RoutesReady");
   EXPECT_EQ(Eval("{.status.conditions[:-2].type}", Service()), "ConfigurationsReady");
@@ -112,9 +113,9 @@ TEST(JsonPathTest, Filters) {
 }
 
 TEST(JsonPathTest, RangeAndLiterals) {
-  EXPECT_EQ(Eval("{range .items[*]}{.metadata.name}{\"\\t\"}{.status.url}{\"\\n\"}{end}",
-                ServiceList()),
-            "hello\thttp://hello.default.example.com\nbye\thttp://bye.default.example.com\n");
+  EXPECT_EQ(
+      Eval("{range .items[*]}{.metadata.name}{\"\\t\"}{.status.url}{\"\\n\"}{end}", ServiceList()),
+      "hello\thttp://hello.default.example.com\nbye\thttp://bye.default.example.com\n");
   EXPECT_EQ(Eval("{range .status.conditions[*]}[{.type}={.status}]{end}", Service()),
             "[ConfigurationsReady=True][Ready=False][RoutesReady=Unknown]");
   EXPECT_EQ(Eval("name: {.metadata.name}{'\\n'}", Service()), "name: hello\n");
@@ -123,8 +124,8 @@ TEST(JsonPathTest, RangeAndLiterals) {
 
 TEST(JsonPathTest, NestedRangeAndRootInsideRange) {
   EXPECT_EQ(Eval("{range .items[*]}{.metadata.name}:{range .status.traffic[*]}"
-                " {.percent}{end};{end}",
-                ServiceList()),
+                 " {.percent}{end};{end}",
+                 ServiceList()),
             "hello: 30 70;bye: 30 70;");
   EXPECT_EQ(Eval("{range .items[*]}{$.kind} {end}", ServiceList()), "List List ");
 }

@@ -147,8 +147,8 @@ Result<Kubeconfig> LoadKubeconfig(const std::string& path) {
 Status ParseServerUrl(std::string_view url, std::string* host, int* port) {
   constexpr std::string_view kScheme = "https://";
   if (url.substr(0, kScheme.size()) != kScheme) {
-    return Status(Code::kBadRequest, "server must be an https:// URL, not \"" +
-                                         std::string(url) + "\"");
+    return Status(Code::kBadRequest,
+                  "server must be an https:// URL, not \"" + std::string(url) + "\"");
   }
   std::string_view rest = url.substr(kScheme.size());
   rest = rest.substr(0, rest.find('/'));

@@ -37,10 +37,10 @@ std::string Config(const std::string& cluster_extra, const std::string& context_
 }
 
 TEST(KubeconfigTest, ReadsTheCurrentContext) {
-  Result<Kubeconfig> config = ParseKubeconfig(
-      Config(std::string("    certificate-authority-data: ") + kCaData + "\n",
-             "    namespace: team-a\n"),
-      "/tmp/kc");
+  Result<Kubeconfig> config =
+      ParseKubeconfig(Config(std::string("    certificate-authority-data: ") + kCaData + "\n",
+                             "    namespace: team-a\n"),
+                      "/tmp/kc");
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->server, "https://127.0.0.1:6443");
   EXPECT_EQ(config->endpoint.host, "127.0.0.1");
@@ -92,7 +92,8 @@ TEST(KubeconfigTest, Errors) {
     return config.ok() ? "" : config.status().message();
   };
   EXPECT_EQ(message("kind: Config\n"), "kubeconfig kc: no current-context");
-  EXPECT_EQ(message("current-context: x\ncontexts: []\n"), "kubeconfig kc: context \"x\" not found");
+  EXPECT_EQ(message("current-context: x\ncontexts: []\n"),
+            "kubeconfig kc: context \"x\" not found");
   EXPECT_EQ(message("current-context: x\ncontexts: [{name: x, context: {cluster: y}}]\n"),
             "kubeconfig kc: cluster \"y\" not found");
   EXPECT_EQ(message("current-context: x\ncontexts: [{name: x, context: {cluster: y}}]\n"

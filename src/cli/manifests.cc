@@ -36,8 +36,7 @@ Result<std::vector<std::string>> ExpandPath(const std::string& path) {
   return files;
 }
 
-Status ParseInto(const std::string& text, const std::string& source,
-                 std::vector<Manifest>& out) {
+Status ParseInto(const std::string& text, const std::string& source, std::vector<Manifest>& out) {
   Result<std::vector<json>> docs = api::ParseManifests(text, source);
   if (!docs.ok()) return docs.status();
   for (json& doc : *docs) out.push_back(Manifest{std::move(doc), source});
@@ -76,8 +75,8 @@ Result<Target> ResolveTarget(const Manifest& manifest, const std::string& ns, bo
   std::string kind = object.is_object() ? object.value("kind", "") : "";
   std::string api_version = object.is_object() ? object.value("apiVersion", "") : "";
   if (kind.empty() || api_version.empty()) {
-    return Status(Code::kBadRequest, "error validating \"" + manifest.source +
-                                         "\": apiVersion and kind must be set");
+    return Status(Code::kBadRequest,
+                  "error validating \"" + manifest.source + "\": apiVersion and kind must be set");
   }
   Result<ResourceType> type = ResolveManifestType(api_version, kind, manifest.source);
   if (!type.ok()) return type.status();

@@ -3,10 +3,9 @@
 #pragma once
 
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/resource.h"
 #include "common/status.h"

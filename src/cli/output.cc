@@ -32,9 +32,9 @@ Result<OutputSpec> ParseOutputFormat(std::string_view flag) {
     spec.format = OutputFormat::kJsonPath;
     spec.jsonpath = std::move(*path);
   } else {
-    return Status(Code::kBadRequest,
-                  "unable to match a printer suitable for the output format \"" +
-                      std::string(flag) + "\", allowed formats are: json,jsonpath,name,wide,yaml");
+    return Status(Code::kBadRequest, "unable to match a printer suitable for the output format \"" +
+                                         std::string(flag) +
+                                         "\", allowed formats are: json,jsonpath,name,wide,yaml");
   }
   return spec;
 }

@@ -2,13 +2,12 @@
 // -o flag, kubectl's List wrapper, and "-o name" names. Pure functions.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/jsonpath.h"
 #include "cli/resource.h"

@@ -35,9 +35,8 @@ TEST(OutputTest, Names) {
   json pod = {{"metadata", {{"name", "hello-00001-deployment-1"}}}};
   EXPECT_EQ(ObjectName(PodType(), pod), "pod/hello-00001-deployment-1");
   std::ostringstream out;
-  ASSERT_TRUE(PrintValue(*ParseOutputFormat("name"), PodType(), MakeList(PodType(), {pod, pod}),
-                         out)
-                  .ok());
+  ASSERT_TRUE(
+      PrintValue(*ParseOutputFormat("name"), PodType(), MakeList(PodType(), {pod, pod}), out).ok());
   EXPECT_EQ(out.str(), "pod/hello-00001-deployment-1\npod/hello-00001-deployment-1\n");
 }
 

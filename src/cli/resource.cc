@@ -23,8 +23,8 @@ std::string ResourceType::QualifiedSingular() const {
 
 ResourceType KnativeType(api::Kind kind) {
   const api::KindInfo& info = api::Info(kind);
-  return ResourceType{api::kGroup, api::kVersion, info.plural, info.singular, info.name, kind,
-                      true};
+  return ResourceType{api::kGroup, api::kVersion, info.plural, info.singular,
+                      info.name,   kind,          true};
 }
 
 ResourceType PodType() { return ResourceType{"", "v1", "pods", "pod", "Pod", std::nullopt, false}; }
@@ -55,15 +55,15 @@ Result<ResourceType> ResolveManifestType(std::string_view api_version, std::stri
   std::optional<api::Kind> resolved = api::KindFromName(kind);
   // Manifests name kinds exactly ("Service"), unlike the command line ("ksvc", "services").
   if (!resolved || api::Info(*resolved).name != kind) {
-    return Status(Code::kBadRequest,
-                  "unknown kind \"" + std::string(kind) + "\" in " + std::string(source) +
-                      " (ebb serves Service, Configuration, Revision, Route)");
+    return Status(Code::kBadRequest, "unknown kind \"" + std::string(kind) + "\" in " +
+                                         std::string(source) +
+                                         " (ebb serves Service, Configuration, Revision, Route)");
   }
   if (api_version != api::kApiVersion) {
     return Status(Code::kBadRequest, "unsupported apiVersion \"" + std::string(api_version) +
                                          "\" for kind \"" + std::string(kind) + "\" in " +
-                                         std::string(source) + " (ebb serves " +
-                                         api::kApiVersion + ")");
+                                         std::string(source) + " (ebb serves " + api::kApiVersion +
+                                         ")");
   }
   return KnativeType(*resolved);
 }
@@ -82,10 +82,11 @@ Result<std::vector<NamedResource>> ResolveNamedArgs(const std::vector<std::strin
     }
     for (size_t i = 1; i < args.size(); ++i) {
       if (args[i].find('/') != std::string::npos) {
-        return Status(Code::kBadRequest, "there is no need to specify a resource type as a "
-                                         "separate argument when passing arguments in "
-                                         "resource/name form (e.g. 'ebb get ksvc/hello' instead "
-                                         "of 'ebb get ksvc ksvc/hello')");
+        return Status(Code::kBadRequest,
+                      "there is no need to specify a resource type as a "
+                      "separate argument when passing arguments in "
+                      "resource/name form (e.g. 'ebb get ksvc/hello' instead "
+                      "of 'ebb get ksvc ksvc/hello')");
       }
       out.push_back(NamedResource{*type, args[i]});
     }
@@ -94,8 +95,10 @@ Result<std::vector<NamedResource>> ResolveNamedArgs(const std::vector<std::strin
   for (const std::string& arg : args) {
     size_t slash = arg.find('/');
     if (slash == std::string::npos || slash + 1 == arg.size()) {
-      return Status(Code::kBadRequest, "arguments in resource/name form must have a single "
-                                       "resource and name: \"" + arg + "\"");
+      return Status(Code::kBadRequest,
+                    "arguments in resource/name form must have a single "
+                    "resource and name: \"" +
+                        arg + "\"");
     }
     Result<ResourceType> type = ResolveResourceType(arg.substr(0, slash));
     if (!type.ok()) return type.status();

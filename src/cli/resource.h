@@ -16,11 +16,11 @@
 namespace ebb::cli {
 
 struct ResourceType {
-  std::string group;     // "serving.knative.dev", or "" for core v1
-  std::string version;   // "v1"
-  std::string plural;    // "services"
-  std::string singular;  // "service"
-  std::string kind;      // "Service"
+  std::string group;                 // "serving.knative.dev", or "" for core v1
+  std::string version;               // "v1"
+  std::string plural;                // "services"
+  std::string singular;              // "service"
+  std::string kind;                  // "Service"
   std::optional<api::Kind> knative;  // set for the Knative kinds
   bool writable = true;              // core Pods are read-only
 

@@ -6,8 +6,8 @@ namespace ebb::cli {
 namespace {
 
 TEST(ResourceTest, ResolvesKnativeSpellingsAndPods) {
-  for (const char* name : {"ksvc", "kservice", "service", "services", "Service",
-                           "services.serving.knative.dev"}) {
+  for (const char* name :
+       {"ksvc", "kservice", "service", "services", "Service", "services.serving.knative.dev"}) {
     Result<ResourceType> type = ResolveResourceType(name);
     ASSERT_TRUE(type.ok()) << name;
     EXPECT_EQ(type->plural, "services") << name;

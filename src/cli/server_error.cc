@@ -27,9 +27,8 @@ std::string FormatInvalid(const json& status) {
   const json details = status.value("details", json::object());
   std::string kind = StringField(details, "kind");
   std::string name = StringField(details, "name");
-  std::string head = kind.empty() && name.empty()
-                         ? std::string("The request is invalid")
-                         : "The " + kind + " \"" + name + "\" is invalid";
+  std::string head = kind.empty() && name.empty() ? std::string("The request is invalid")
+                                                  : "The " + kind + " \"" + name + "\" is invalid";
   const json causes = details.value("causes", json::array());
   if (!causes.is_array() || causes.empty()) return head + ": " + StringField(status, "message");
   if (causes.size() == 1) return head + ": " + FormatCause(causes[0]);
@@ -49,12 +48,20 @@ std::string DefaultMessage(const ApiResponse& response) {
 }  // namespace
 
 std::string ReasonForHttpCode(int code) {
-  static const std::map<int, std::string> kReasons = {
-      {400, "BadRequest"},       {401, "Unauthorized"},        {403, "Forbidden"},
-      {404, "NotFound"},         {405, "MethodNotAllowed"},    {406, "NotAcceptable"},
-      {409, "Conflict"},         {410, "Expired"},             {415, "UnsupportedMediaType"},
-      {422, "Invalid"},          {429, "TooManyRequests"},     {500, "InternalError"},
-      {503, "ServiceUnavailable"}, {504, "Timeout"}};
+  static const std::map<int, std::string> kReasons = {{400, "BadRequest"},
+                                                      {401, "Unauthorized"},
+                                                      {403, "Forbidden"},
+                                                      {404, "NotFound"},
+                                                      {405, "MethodNotAllowed"},
+                                                      {406, "NotAcceptable"},
+                                                      {409, "Conflict"},
+                                                      {410, "Expired"},
+                                                      {415, "UnsupportedMediaType"},
+                                                      {422, "Invalid"},
+                                                      {429, "TooManyRequests"},
+                                                      {500, "InternalError"},
+                                                      {503, "ServiceUnavailable"},
+                                                      {504, "Timeout"}};
   auto it = kReasons.find(code);
   return it == kReasons.end() ? "InternalError" : it->second;
 }

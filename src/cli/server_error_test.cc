@@ -11,14 +11,15 @@ using nlohmann::json;
 
 ApiResponse StatusResponse(int code, const std::string& reason, const std::string& message,
                            json details = nullptr) {
-  json body = {{"kind", "Status"}, {"apiVersion", "v1"}, {"status", "Failure"},
-               {"message", message}, {"reason", reason}, {"code", code}};
+  json body = {{"kind", "Status"},   {"apiVersion", "v1"}, {"status", "Failure"},
+               {"message", message}, {"reason", reason},   {"code", code}};
   if (!details.is_null()) body["details"] = std::move(details);
   return ApiResponse{code, body, ""};
 }
 
 TEST(ServerErrorTest, NotFound) {
-  ApiResponse r = StatusResponse(404, "NotFound", "services.serving.knative.dev \"hello\" not found");
+  ApiResponse r =
+      StatusResponse(404, "NotFound", "services.serving.knative.dev \"hello\" not found");
   EXPECT_EQ(FormatServerError(r),
             "Error from server (NotFound): services.serving.knative.dev \"hello\" not found");
   EXPECT_EQ(FormatServerError(r, "error when deleting \"svc.yaml\""),
@@ -27,8 +28,8 @@ TEST(ServerErrorTest, NotFound) {
 }
 
 TEST(ServerErrorTest, Conflicts) {
-  EXPECT_EQ(FormatServerError(StatusResponse(409, "AlreadyExists",
-                                             "services.serving.knative.dev \"hello\" already exists")),
+  EXPECT_EQ(FormatServerError(StatusResponse(
+                409, "AlreadyExists", "services.serving.knative.dev \"hello\" already exists")),
             "Error from server (AlreadyExists): services.serving.knative.dev \"hello\" already "
             "exists");
   EXPECT_EQ(FormatServerError(StatusResponse(409, "Conflict", "the object has been modified")),

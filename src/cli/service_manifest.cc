@@ -87,10 +87,10 @@ void SetAnnotation(json& object, const Setting& s) {
 
 void SetCommand(const ServiceFlags& flags, json& container, bool creating) {
   const json& old_command = Child(container, "command");
-  std::string old_path = old_command.is_array() && !old_command.empty() &&
-                                 old_command[0].is_string()
-                             ? old_command[0].get<std::string>()
-                             : "";
+  std::string old_path =
+      old_command.is_array() && !old_command.empty() && old_command[0].is_string()
+          ? old_command[0].get<std::string>()
+          : "";
   container["command"] = json::array({*flags.cmd});
   std::string image = Str(container, "image");
   if (!flags.image && (creating || image.empty() || image == old_path)) {
@@ -181,9 +181,8 @@ Status Tag(json& traffic, const std::string& ref, const std::string& tag) {
     if (RefersTo(*used, ref)) return Status::Ok();
     return Status(Code::kBadRequest, "tag \"" + tag + "\" is already used by another target");
   }
-  json* target = FindTarget(traffic, [&](const json& t) {
-    return Str(t, "tag").empty() && RefersTo(t, ref);
-  });
+  json* target =
+      FindTarget(traffic, [&](const json& t) { return Str(t, "tag").empty() && RefersTo(t, ref); });
   if (target != nullptr) {
     (*target)["tag"] = tag;
   } else {
@@ -226,9 +225,8 @@ json* TrafficTarget(json& traffic, const std::string& ref) {
   if (json* t = FindTarget(traffic, [&](const json& x) { return Str(x, "tag") == ref; })) {
     return t;
   }
-  if (json* t = FindTarget(traffic, [&](const json& x) {
-        return Str(x, "tag").empty() && RefersTo(x, ref);
-      })) {
+  if (json* t = FindTarget(
+          traffic, [&](const json& x) { return Str(x, "tag").empty() && RefersTo(x, ref); })) {
     return t;
   }
   return FindTarget(traffic, [&](const json& x) { return RefersTo(x, ref); });

@@ -22,11 +22,10 @@
 //                     100; --tag tags the untagged target of REV, or adds a 0% target for it.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -39,9 +38,9 @@ struct ServiceFlags {
   std::vector<std::string> env;          // K=V or K-
   std::vector<std::string> annotations;  // K=V or K-
   std::optional<long long> concurrency_limit;
-  std::vector<std::string> traffic;      // REV=PCT
-  std::vector<std::string> tags;         // REV=TAG
-  std::vector<std::string> untags;       // TAG
+  std::vector<std::string> traffic;  // REV=PCT
+  std::vector<std::string> tags;     // REV=TAG
+  std::vector<std::string> untags;   // TAG
   std::optional<std::string> image;
   std::optional<std::string> revision_name;
 };

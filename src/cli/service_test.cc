@@ -119,10 +119,10 @@ TEST_F(ServiceTest, UpdateOfAMissingService) {
 }
 
 TEST_F(ServiceTest, CreateAndWait) {
-  json ready = {{"metadata", {{"name", "hello"}, {"generation", 1}}},
-                {"status",
-                 {{"observedGeneration", 1},
-                  {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
+  json ready = {
+      {"metadata", {{"name", "hello"}, {"generation", 1}}},
+      {"status",
+       {{"observedGeneration", 1}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
   env_.client.watch_events = {{"MODIFIED", ready}};
   EXPECT_EQ(RunServiceCreate(Flags(), {.wait = true}, env_.ctx), 0) << env_.err.str();
   EXPECT_EQ(env_.out.str(),

@@ -9,11 +9,10 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ebb::cli {
 
@@ -41,10 +40,10 @@ class TablePrinter {
   TableOptions options_;
   bool have_columns_ = false;
   bool header_written_ = false;
-  std::vector<size_t> shown_;         // indexes into the Table's cells that are printed
-  std::vector<std::string> header_;   // upper-case names of the printed columns
+  std::vector<size_t> shown_;        // indexes into the Table's cells that are printed
+  std::vector<std::string> header_;  // upper-case names of the printed columns
   std::vector<std::vector<std::string>> pending_;
-  std::vector<size_t> widths_;        // remembered column widths (padding included)
+  std::vector<size_t> widths_;  // remembered column widths (padding included)
   size_t total_rows_ = 0;
 };
 

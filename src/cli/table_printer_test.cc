@@ -19,14 +19,14 @@ json Row(json cells, const std::string& ns = "default") {
 }
 
 json ServiceTable() {
-  return {{"kind", "Table"},
-          {"columnDefinitions",
-           {Column("Name"), Column("URL"), Column("LatestCreated"), Column("Ready"),
-            Column("Reason"), Column("Generation", 1), Column("Age")}},
-          {"rows",
-           {Row({"hello", "http://hello.default.example.com", "hello-00001", "True", nullptr, 1,
-                 "7s"}),
-            Row({"a", nullptr, nullptr, "Unknown", "RevisionMissing", 2, "3m20s"}, "team-a")}}};
+  return {
+      {"kind", "Table"},
+      {"columnDefinitions",
+       {Column("Name"), Column("URL"), Column("LatestCreated"), Column("Ready"), Column("Reason"),
+        Column("Generation", 1), Column("Age")}},
+      {"rows",
+       {Row({"hello", "http://hello.default.example.com", "hello-00001", "True", nullptr, 1, "7s"}),
+        Row({"a", nullptr, nullptr, "Unknown", "RevisionMissing", 2, "3m20s"}, "team-a")}}};
 }
 
 std::string Print(const json& table, TableOptions options) {
@@ -38,10 +38,12 @@ std::string Print(const json& table, TableOptions options) {
 }
 
 TEST(TablePrinterTest, AlignsLikeKubectl) {
-  EXPECT_EQ(Print(ServiceTable(), {}),
-            "NAME    URL                                LATESTCREATED   READY     REASON            AGE\n"
-            "hello   http://hello.default.example.com   hello-00001     True                        7s\n"
-            "a                                                          Unknown   RevisionMissing   3m20s\n");
+  EXPECT_EQ(
+      Print(ServiceTable(), {}),
+      "NAME    URL                                LATESTCREATED   READY     REASON            AGE\n"
+      "hello   http://hello.default.example.com   hello-00001     True                        7s\n"
+      "a                                                          Unknown   RevisionMissing   "
+      "3m20s\n");
 }
 
 TEST(TablePrinterTest, WideShowsPriorityColumns) {

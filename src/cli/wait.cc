@@ -31,9 +31,13 @@ class Waiter {
  public:
   Waiter(CommandContext& ctx, const ResourceType& type, const json& object,
          std::chrono::seconds timeout)
-      : ctx_(ctx), type_(type), name_(MetaString(object, "name")),
+      : ctx_(ctx),
+        type_(type),
+        name_(MetaString(object, "name")),
         ns_(MetaString(object, "namespace").empty() ? ctx.ns : MetaString(object, "namespace")),
-        timeout_(timeout), start_(ctx.clock.Steady()), deadline_(start_ + timeout) {
+        timeout_(timeout),
+        start_(ctx.clock.Steady()),
+        deadline_(start_ + timeout) {
     Observe(object);
   }
 
@@ -69,8 +73,8 @@ class Waiter {
     options.field_selector = "metadata.name=" + name_;
     options.resource_version = resource_version_;
     bool deleted = false;
-    Result<ApiResponse> end = ctx_.client.Watch(
-        type_, ns_, options, deadline_, [&](const WatchEvent& event) {
+    Result<ApiResponse> end =
+        ctx_.client.Watch(type_, ns_, options, deadline_, [&](const WatchEvent& event) {
           if (event.type == "DELETED") deleted = true;
           if (event.type == "ADDED" || event.type == "MODIFIED") Observe(event.object);
           return !deleted && state_.readiness == Readiness::kPending;

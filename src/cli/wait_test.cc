@@ -18,8 +18,8 @@ TEST(ReadinessTest, States) {
   EXPECT_EQ(EvaluateReadiness(json::object()).readiness, Readiness::kPending);
   EXPECT_EQ(EvaluateReadiness(Object(1, 1, {{{"type", "Ready"}, {"status", "True"}}})).readiness,
             Readiness::kReady);
-  ReadyState failed = EvaluateReadiness(Object(
-      1, 1, {{{"type", "Ready"}, {"status", "False"}, {"reason", "R"}, {"message", "M"}}}));
+  ReadyState failed = EvaluateReadiness(
+      Object(1, 1, {{{"type", "Ready"}, {"status", "False"}, {"reason", "R"}, {"message", "M"}}}));
   EXPECT_EQ(failed.readiness, Readiness::kFailed);
   EXPECT_EQ(failed.reason, "R");
   EXPECT_EQ(failed.message, "M");
@@ -32,18 +32,18 @@ TEST(ReadinessTest, StaleConditionsAreIgnored) {
 }
 
 TEST(ReadinessTest, ProgressMessages) {
-  EXPECT_EQ(EvaluateReadiness(Object(1, 1, {{{"type", "Ready"}, {"status", "Unknown"},
-                                             {"message", "waiting"}}}))
+  EXPECT_EQ(EvaluateReadiness(
+                Object(1, 1, {{{"type", "Ready"}, {"status", "Unknown"}, {"message", "waiting"}}}))
                 .progress,
             "waiting");
-  EXPECT_EQ(EvaluateReadiness(
-                Object(1, 1, {{{"type", "ConfigurationsReady"}, {"status", "True"},
-                               {"message", "done"}},
-                              {{"type", "Ready"}, {"status", "Unknown"}},
-                              {{"type", "RoutesReady"}, {"status", "Unknown"},
-                               {"message", "route pending"}}}))
-                .progress,
-            "route pending");
+  EXPECT_EQ(
+      EvaluateReadiness(
+          Object(1, 1,
+                 {{{"type", "ConfigurationsReady"}, {"status", "True"}, {"message", "done"}},
+                  {{"type", "Ready"}, {"status", "Unknown"}},
+                  {{"type", "RoutesReady"}, {"status", "Unknown"}, {"message", "route pending"}}}))
+          .progress,
+      "route pending");
   // Garbage in the status reads as "not ready yet", never as an exception.
   json odd = {{"metadata", {{"generation", "x"}}}, {"status", {{"conditions", "nope"}}}};
   EXPECT_EQ(EvaluateReadiness(odd).readiness, Readiness::kPending);

@@ -93,83 +93,74 @@ std::string SetPercentage(double* out, const std::string& t) {
   return err;
 }
 
+// A parser that stores into `field` with `set`.
+template <typename T>
+KeyParser Bind(std::string (*set)(T*, const std::string&), T* field) {
+  return [set, field](const std::string& text) { return set(field, text); };
+}
+
 KeyTable AutoscalerKeys(Autoscaler& a) {
   return {
-      {"enable-scale-to-zero", [&a](auto& t) { return SetBool(&a.enable_scale_to_zero, t); }},
+      {"enable-scale-to-zero", Bind(SetBool, &a.enable_scale_to_zero)},
       {"container-concurrency-target-percentage",
-       [&a](auto& t) { return SetPercentage(&a.container_concurrency_target_percentage, t); }},
+       Bind(SetPercentage, &a.container_concurrency_target_percentage)},
       {"container-concurrency-target-default",
-       [&a](auto& t) { return SetFloat(&a.container_concurrency_target_default, t); }},
-      {"requests-per-second-target-default",
-       [&a](auto& t) { return SetFloat(&a.requests_per_second_target_default, t); }},
-      {"target-burst-capacity", [&a](auto& t) { return SetFloat(&a.target_burst_capacity, t); }},
-      {"stable-window", [&a](auto& t) { return SetSeconds(&a.stable_window, t); }},
-      {"panic-window-percentage",
-       [&a](auto& t) { return SetFloat(&a.panic_window_percentage, t); }},
-      {"panic-threshold-percentage",
-       [&a](auto& t) { return SetFloat(&a.panic_threshold_percentage, t); }},
-      {"max-scale-up-rate", [&a](auto& t) { return SetFloat(&a.max_scale_up_rate, t); }},
-      {"max-scale-down-rate", [&a](auto& t) { return SetFloat(&a.max_scale_down_rate, t); }},
-      {"scale-to-zero-grace-period",
-       [&a](auto& t) { return SetSeconds(&a.scale_to_zero_grace_period, t); }},
+       Bind(SetFloat, &a.container_concurrency_target_default)},
+      {"requests-per-second-target-default", Bind(SetFloat, &a.requests_per_second_target_default)},
+      {"target-burst-capacity", Bind(SetFloat, &a.target_burst_capacity)},
+      {"stable-window", Bind(SetSeconds, &a.stable_window)},
+      {"panic-window-percentage", Bind(SetFloat, &a.panic_window_percentage)},
+      {"panic-threshold-percentage", Bind(SetFloat, &a.panic_threshold_percentage)},
+      {"max-scale-up-rate", Bind(SetFloat, &a.max_scale_up_rate)},
+      {"max-scale-down-rate", Bind(SetFloat, &a.max_scale_down_rate)},
+      {"scale-to-zero-grace-period", Bind(SetSeconds, &a.scale_to_zero_grace_period)},
       {"scale-to-zero-pod-retention-period",
-       [&a](auto& t) { return SetSeconds(&a.scale_to_zero_pod_retention_period, t); }},
-      {"scale-down-delay", [&a](auto& t) { return SetSeconds(&a.scale_down_delay, t); }},
-      {"activator-capacity", [&a](auto& t) { return SetFloat(&a.activator_capacity, t); }},
-      {"initial-scale", [&a](auto& t) { return SetInt(&a.initial_scale, t); }},
-      {"allow-zero-initial-scale",
-       [&a](auto& t) { return SetBool(&a.allow_zero_initial_scale, t); }},
-      {"min-scale", [&a](auto& t) { return SetInt(&a.min_scale, t); }},
-      {"max-scale", [&a](auto& t) { return SetInt(&a.max_scale, t); }},
-      {"max-scale-limit", [&a](auto& t) { return SetInt(&a.max_scale_limit, t); }},
-      {"pod-autoscaler-class", [&a](auto& t) { return SetString(&a.pod_autoscaler_class, t); }},
+       Bind(SetSeconds, &a.scale_to_zero_pod_retention_period)},
+      {"scale-down-delay", Bind(SetSeconds, &a.scale_down_delay)},
+      {"activator-capacity", Bind(SetFloat, &a.activator_capacity)},
+      {"initial-scale", Bind(SetInt, &a.initial_scale)},
+      {"allow-zero-initial-scale", Bind(SetBool, &a.allow_zero_initial_scale)},
+      {"min-scale", Bind(SetInt, &a.min_scale)},
+      {"max-scale", Bind(SetInt, &a.max_scale)},
+      {"max-scale-limit", Bind(SetInt, &a.max_scale_limit)},
+      {"pod-autoscaler-class", Bind(SetString, &a.pod_autoscaler_class)},
   };
 }
 
 KeyTable DefaultsKeys(Defaults& d) {
   return {
-      {"revision-timeout-seconds",
-       [&d](auto& t) { return SetInt(&d.revision_timeout_seconds, t); }},
-      {"max-revision-timeout-seconds",
-       [&d](auto& t) { return SetInt(&d.max_revision_timeout_seconds, t); }},
+      {"revision-timeout-seconds", Bind(SetInt, &d.revision_timeout_seconds)},
+      {"max-revision-timeout-seconds", Bind(SetInt, &d.max_revision_timeout_seconds)},
       {"revision-response-start-timeout-seconds",
-       [&d](auto& t) { return SetInt(&d.revision_response_start_timeout_seconds, t); }},
-      {"revision-idle-timeout-seconds",
-       [&d](auto& t) { return SetInt(&d.revision_idle_timeout_seconds, t); }},
-      {"container-concurrency", [&d](auto& t) { return SetInt(&d.container_concurrency, t); }},
-      {"container-concurrency-max-limit",
-       [&d](auto& t) { return SetInt(&d.container_concurrency_max_limit, t); }},
-      {"allow-container-concurrency-zero",
-       [&d](auto& t) { return SetBool(&d.allow_container_concurrency_zero, t); }},
-      {"container-name-template",
-       [&d](auto& t) { return SetString(&d.container_name_template, t); }},
+       Bind(SetInt, &d.revision_response_start_timeout_seconds)},
+      {"revision-idle-timeout-seconds", Bind(SetInt, &d.revision_idle_timeout_seconds)},
+      {"container-concurrency", Bind(SetInt, &d.container_concurrency)},
+      {"container-concurrency-max-limit", Bind(SetInt, &d.container_concurrency_max_limit)},
+      {"allow-container-concurrency-zero", Bind(SetBool, &d.allow_container_concurrency_zero)},
+      {"container-name-template", Bind(SetString, &d.container_name_template)},
   };
 }
 
 KeyTable NetworkKeys(Network& n) {
   return {
-      {"domain-template", [&n](auto& t) { return SetString(&n.domain_template, t); }},
-      {"tag-template", [&n](auto& t) { return SetString(&n.tag_template, t); }},
-      {"default-external-scheme",
-       [&n](auto& t) { return SetString(&n.default_external_scheme, t); }},
+      {"domain-template", Bind(SetString, &n.domain_template)},
+      {"tag-template", Bind(SetString, &n.tag_template)},
+      {"default-external-scheme", Bind(SetString, &n.default_external_scheme)},
   };
 }
 
 KeyTable GcKeys(Gc& g) {
   return {
-      {"min-non-active-revisions",
-       [&g](auto& t) { return SetInt(&g.min_non_active_revisions, t); }},
-      {"max-non-active-revisions",
-       [&g](auto& t) { return SetIntOrDisabled(&g.max_non_active_revisions, t); }},
-      {"retain-since-create-time",
-       [&g](auto& t) { return SetSecondsOrDisabled(&g.retain_since_create_time, t); }},
+      {"min-non-active-revisions", Bind(SetInt, &g.min_non_active_revisions)},
+      {"max-non-active-revisions", Bind(SetIntOrDisabled, &g.max_non_active_revisions)},
+      {"retain-since-create-time", Bind(SetSecondsOrDisabled, &g.retain_since_create_time)},
       {"retain-since-last-active-time",
-       [&g](auto& t) { return SetSecondsOrDisabled(&g.retain_since_last_active_time, t); }},
+       Bind(SetSecondsOrDisabled, &g.retain_since_last_active_time)},
   };
 }
 
 KeyTable DeploymentKeys(Deployment& d) {
-  return {{"progress-deadline", [&d](auto& t) { return SetSeconds(&d.progress_deadline, t); }}};
+  return {{"progress-deadline", Bind(SetSeconds, &d.progress_deadline)}};
 }
 
 // metrics.backend-destination (<= v1.18) and metrics-protocol (>= v1.19) say the same thing.
@@ -186,21 +177,19 @@ std::string SetMetricsBackend(bool* enabled, const std::string& t) {
 
 KeyTable ObservabilityKeys(Observability& o) {
   return {
-      {"logging.enable-request-log", [&o](auto& t) { return SetBool(&o.enable_request_log, t); }},
-      {"logging.request-log-template",
-       [&o](auto& t) { return SetString(&o.request_log_template, t); }},
-      {"metrics.backend-destination",
-       [&o](auto& t) { return SetMetricsBackend(&o.metrics_enabled, t); }},
-      {"metrics-protocol", [&o](auto& t) { return SetMetricsBackend(&o.metrics_enabled, t); }},
+      {"logging.enable-request-log", Bind(SetBool, &o.enable_request_log)},
+      {"logging.request-log-template", Bind(SetString, &o.request_log_template)},
+      {"metrics.backend-destination", Bind(SetMetricsBackend, &o.metrics_enabled)},
+      {"metrics-protocol", Bind(SetMetricsBackend, &o.metrics_enabled)},
   };
 }
 
 KeyTable TracingKeys(Tracing& tr) {
   return {
-      {"backend", [&tr](auto& t) { return SetString(&tr.backend, t); }},
-      {"zipkin-endpoint", [&tr](auto& t) { return SetString(&tr.zipkin_endpoint, t); }},
-      {"sample-rate", [&tr](auto& t) { return SetFloat(&tr.sample_rate, t); }},
-      {"debug", [&tr](auto& t) { return SetBool(&tr.debug, t); }},
+      {"backend", Bind(SetString, &tr.backend)},
+      {"zipkin-endpoint", Bind(SetString, &tr.zipkin_endpoint)},
+      {"sample-rate", Bind(SetFloat, &tr.sample_rate)},
+      {"debug", Bind(SetBool, &tr.debug)},
   };
 }
 

@@ -62,6 +62,22 @@ std::string ResolveHost(const std::string& host) {
   return ok ? text : "";
 }
 
+// SO_REUSEPORT would let a second server of the same user share the port silently; a plain
+// bind first makes "address in use" an error, as for any server.
+Status CheckPortFree(const boost::asio::ip::tcp::endpoint& endpoint) {
+  if (endpoint.port() == 0) return Status::Ok();
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor probe(io);
+  ErrorCode ec;
+  probe.open(endpoint.protocol(), ec);
+  if (!ec) probe.set_option(boost::asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) probe.bind(endpoint, ec);
+  if (!ec) return Status::Ok();
+  return Status(Code::kUnavailable, "gateway: cannot listen on " + endpoint.address().to_string() +
+                                        ":" + std::to_string(endpoint.port()) + ": " +
+                                        ec.message());
+}
+
 }  // namespace
 
 struct Gateway::Impl {
@@ -121,6 +137,7 @@ Gateway::~Gateway() { Stop(); }
 Result<std::unique_ptr<Gateway>> Gateway::Start(Options options, Callbacks callbacks) {
   auto endpoint = ParseListen(options.listen);
   if (!endpoint.ok()) return endpoint.status();
+  EBB_RETURN_IF_ERROR(CheckPortFree(*endpoint));
   int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   auto impl = std::make_unique<Impl>();

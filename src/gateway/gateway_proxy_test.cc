@@ -46,6 +46,17 @@ class GatewayProxyTest : public ::testing::Test {
   std::unique_ptr<Gateway> gateway_;
 };
 
+TEST_F(GatewayProxyTest, StartReportsBadAndBusyAddresses) {
+  Start();
+  Options options;
+  options.listen = "nonsense";
+  EXPECT_EQ(Gateway::Start(options, {}).status().code(), Code::kBadRequest);
+  options.listen = "127.0.0.1:99999";
+  EXPECT_EQ(Gateway::Start(options, {}).status().code(), Code::kBadRequest);
+  options.listen = address();  // taken by the gateway of this test
+  EXPECT_EQ(Gateway::Start(options, {}).status().code(), Code::kUnavailable);
+}
+
 TEST_F(GatewayProxyTest, ProxiesWithKeepAliveOnBothSides) {
   FakeUpstream upstream("i1");
   Start();

@@ -56,9 +56,9 @@ void Session::ReleaseInstance() {
   instance_.reset();
 }
 
-// Parks the request until capacity is handed to it (returns the instance, slot reserved) or
-// it gives up (returns nullptr after answering 503/504, or on abort).
-Task<InstancePtr> Session::Park() {
+// A ticket for this request. Its wake-up runs on any thread: it posts to this worker and
+// holds only a weak reference, so a connection that closed meanwhile is simply not woken.
+TicketPtr Session::NewTicket() {
   auto ticket = std::make_shared<ParkTicket>();
   ticket->bytes = in_.size();
   ticket->deadline = RequestDeadline();
@@ -68,6 +68,13 @@ Task<InstancePtr> Session::Park() {
       if (auto self = weak.lock()) self->OnWake(seq);
     });
   };
+  return ticket;
+}
+
+// Parks the request until capacity is handed to it (returns the instance, slot reserved) or
+// it gives up (returns nullptr after answering 503/504, or on abort).
+Task<InstancePtr> Session::Park() {
+  TicketPtr ticket = NewTicket();
   bool first = false;
   auto parked = revision_->Park(ticket, Now(), &first);
   if (parked == RevisionState::ParkResult::kFull) {

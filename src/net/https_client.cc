@@ -1,5 +1,9 @@
 #include "net/https_client.h"
 
+// clang-format off
+#include <utility>  // before asio: Boost 1.74's asio/awaitable.hpp uses std::exchange unincluded
+// clang-format on
+
 #include <openssl/ssl.h>
 
 #include <boost/asio/connect.hpp>
@@ -10,7 +14,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <limits>
-#include <utility>  // Boost 1.74 asio headers use std::exchange without including it.
 
 namespace ebb::net {
 namespace {

@@ -394,6 +394,20 @@ TEST_F(RuntimeTest, TracksLiveInstancesOnDiskAndStopEndsThem) {
   EXPECT_TRUE(testing::GroupGone(pid));  // the whole group, the background sleep too
 }
 
+TEST_F(RuntimeTest, WhenTheLeaderExitsWhatItLeftBehindIsKilled) {
+  Start();
+  // A worker that ignores SIGTERM outlives its parent unless the runtime kills the group.
+  // ("$$$$": Kubernetes reads "$$" in command and args as an escaped "$".)
+  rt_->SetRevision(kKey,
+                   Revision(Shell("(trap '' TERM; exec sleep 300) & echo pid=$$$$; exit 1")));
+  rt_->Scale(kKey, 1);
+  WaitFor("exited");
+  std::string lines = WaitForLog("pid=");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(lines, m, std::regex("pid=([0-9]+)"))) << lines;
+  EXPECT_TRUE(testing::GroupGone(std::stoi(m[1])));
+}
+
 TEST_F(RuntimeTest, StartReapsTheOrphansOfAPreviousRun) {
   // What a server killed with -9 leaves: a recorded group whose leader is gone.
   int fds[2];

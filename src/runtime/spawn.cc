@@ -46,15 +46,32 @@ struct ChildArgs {
   pid_t parent;
 };
 
-[[noreturn]] void ChildFail(const ChildArgs& a, int stage) {
-  int msg[2] = {stage, errno};
-  ssize_t n = ::write(a.report_fd, msg, sizeof msg);
-  (void)n;
-  ::_exit(127);
+// The child runs on this thread's memory and TLS while the thread is suspended, so it makes
+// raw system calls only: no libc wrapper (and no sanitizer interceptor) runs in between.
+#define EBB_CHILD_CODE __attribute__((no_sanitize("thread")))
+
+// The kernel's struct sigaction for rt_sigaction (glibc's has a larger mask).
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  unsigned long mask;
+};
+
+EBB_CHILD_CODE long Sys(long nr, long a = 0, long b = 0, long c = 0, long d = 0) {
+  long rc = ::syscall(nr, a, b, c, d);
+  return rc < 0 ? -errno : rc;
+}
+
+[[noreturn]] EBB_CHILD_CODE void ChildFail(const ChildArgs& a, int stage, long rc) {
+  int msg[2] = {stage, static_cast<int>(-rc)};
+  Sys(SYS_write, a.report_fd, reinterpret_cast<long>(msg), sizeof msg);
+  Sys(SYS_exit_group, 127);
+  __builtin_unreachable();
 }
 
 // Writes the decimal digits of `pid` and a terminating NUL into `out`.
-void WriteDigits(char* out, long pid) {
+EBB_CHILD_CODE void WriteDigits(char* out, long pid) {
   char tmp[kPidDigits];
   int n = 0;
   do {
@@ -65,30 +82,35 @@ void WriteDigits(char* out, long pid) {
   out[n] = '\0';
 }
 
-void ChildSetup(const ChildArgs& a) {
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int sig : kResetSignals) ::sigaction(sig, &dfl, nullptr);
-  if (::setsid() < 0 || ::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) ChildFail(a, kStageSetup);
-  if (::getppid() != a.parent) ::_exit(127);  // the server died before PDEATHSIG was armed
-  if (::dup2(a.in_fd, 0) < 0 || ::dup2(a.out_fd, 1) < 0 || ::dup2(a.err_fd, 2) < 0) {
-    ChildFail(a, kStageSetup);
+EBB_CHILD_CODE void ChildSetup(const ChildArgs& a) {
+  KernelSigaction dfl{};  // SIG_DFL
+  for (int sig : kResetSignals) {
+    Sys(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, sizeof dfl.mask);
   }
-  if (a.listen_fd >= 0 && ::dup2(a.listen_fd, 3) < 0) ChildFail(a, kStageSetup);
+  long rc = Sys(SYS_setsid);
+  if (rc >= 0) rc = Sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+  if (rc < 0) ChildFail(a, kStageSetup, rc);
+  if (Sys(SYS_getppid) != a.parent) Sys(SYS_exit_group, 127);  // the server died already
+  // Sources are all >= kFirstHighFd, so dup3 never sees equal descriptors.
+  const int from[] = {a.in_fd, a.out_fd, a.err_fd, a.listen_fd};
+  for (int to = 0; to < 4 && from[to] >= 0; ++to) {
+    if ((rc = Sys(SYS_dup3, from[to], to, 0)) < 0) ChildFail(a, kStageSetup, rc);
+  }
   // Descriptors the server opened without O_CLOEXEC must not leak into the app.
-  ::close_range(a.listen_fd >= 0 ? 4 : 3, ~0U, CLOSE_RANGE_CLOEXEC);
+  Sys(SYS_close_range, a.listen_fd >= 0 ? 4 : 3, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
-int ChildMain(void* arg) {
+EBB_CHILD_CODE int ChildMain(void* arg) {
   const ChildArgs& a = *static_cast<const ChildArgs*>(arg);
   ChildSetup(a);
-  if (a.cwd != nullptr && ::chdir(a.cwd) < 0) ChildFail(a, kStageChdir);
-  if (a.listen_pid != nullptr) WriteDigits(a.listen_pid, ::syscall(SYS_getpid));
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::execve(a.path, a.argv, a.envp);
-  ChildFail(a, kStageExec);
+  long rc = a.cwd != nullptr ? Sys(SYS_chdir, reinterpret_cast<long>(a.cwd)) : 0;
+  if (rc < 0) ChildFail(a, kStageChdir, rc);
+  if (a.listen_pid != nullptr) WriteDigits(a.listen_pid, Sys(SYS_getpid));
+  unsigned long none = 0;
+  Sys(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&none), 0, sizeof none);
+  rc = Sys(SYS_execve, reinterpret_cast<long>(a.path), reinterpret_cast<long>(a.argv),
+           reinterpret_cast<long>(a.envp));
+  ChildFail(a, kStageExec, rc);
 }
 
 // `fd` itself when it is already >= kFirstHighFd, else a close-on-exec duplicate kept alive
@@ -134,9 +156,20 @@ pid_t CloneChild(ChildArgs& args, char* stack_top, int* pidfd, int* err) {
   sigset_t all, old;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer intercepts clone() as if it were fork() and resets its own state from
+  // the child, which corrupts it when the child shares our memory; its vfork() is a real
+  // fork(). Only sanitizer builds take this path.
+  (void)stack_top;
+  pid_t pid = ::vfork();
+  if (pid == 0) ChildMain(&args);
+  *err = errno;
+  if (pid > 0) *pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
   pid_t pid =
       ::clone(ChildMain, stack_top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args, pidfd);
   *err = errno;
+#endif
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return pid;
 }
