@@ -78,7 +78,7 @@ for _ in $(seq 1 200); do
 done
 expect_eq "$(curl -sS "$BASE/inflight")" '{"inflight":1,"max":1}' "inflight during sleep"
 fast=$(curl -sS -o /dev/null -w '%{time_total}' "$BASE/")
-python3 -c "import sys; sys.exit(0 if float('$fast') < 0.5 else 1)" || fail "GET / took ${fast}s"
+python3 -c "import sys; sys.exit(0 if float('$fast') < 1.0 else 1)" || fail "GET / took ${fast}s"
 wait "$SLOW"
 expect_eq "$(cat "$WORK/slow")" "Hello Ebb!" "slow response"
 expect_eq "$(curl -sS "$BASE/inflight")" '{"inflight":0,"max":2}' "inflight after sleep (the fast GET overlapped)"
@@ -175,6 +175,32 @@ expect_eq "$code" "0" "exit code after SIGTERM"
 grep -q 'received SIGTERM' "$WORK/main.log" || fail "no SIGTERM log line"
 curl -sS "$BASE/" >/dev/null 2>&1 && fail "still accepting after SIGTERM"
 pass "SIGTERM drains in-flight requests and exits 0"
+
+# SIGTERM also ends open WebSockets (close 1001) and idle keep-alive connections.
+start wsdrain
+python3 - "$PORT" "$PID" <<'EOF'
+import os, signal, socket, struct, sys
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+idle = socket.create_connection(("127.0.0.1", port))
+idle.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+assert idle.recv(4096).endswith(b"Hello World!\n")
+ws = socket.create_connection(("127.0.0.1", port))
+ws.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+f = ws.makefile("rb")
+assert b" 101 " in f.readline()
+while f.readline().strip():
+    pass
+os.kill(pid, signal.SIGTERM)
+assert f.read(4) == bytes([0x88, 2]) + struct.pack(">H", 1001), "want a close frame 1001"
+assert f.read(1) == b"", "WebSocket should be closed"
+idle.settimeout(5)
+assert idle.recv(1) == b"", "idle keep-alive connection should be closed"
+EOF
+code=0
+wait "$PID" || code=$?
+expect_eq "$code" "0" "exit code after SIGTERM with a WebSocket open"
+pass "SIGTERM closes WebSockets (1001) and idle connections"
 
 # --- start-up knobs ---------------------------------------------------------------------------
 code=0

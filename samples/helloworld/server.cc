@@ -338,6 +338,7 @@ bool Server::AdvanceHead(Conn& c) {
     return false;
   }
   if (head.status == Parse::kError) {
+    c.req = Request{};  // not the previous request's (it might have been a HEAD)
     RespondError(c, head.error_status, head.error + "\n");
     return true;
   }
@@ -401,6 +402,7 @@ void Server::Reply(Conn& c) {
 std::string Server::StatusLine(Conn& c, int status) {
   c.close_after = c.close_after || draining_ || c.peer_closed;
   std::string line = "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) + "\r\n";
+  if (status == 426) line += "Upgrade: websocket\r\n";  // required with 426 (RFC 9110 15.5.22)
   if (c.close_after) return line + "Connection: close\r\n";
   return c.req.minor == 0 ? line + "Connection: keep-alive\r\n" : line;
 }

@@ -13,6 +13,7 @@
 // Shutdown: SIGTERM or SIGINT (read through a signalfd, so the caller must have blocked them)
 // stops accepting, closes idle connections, lets in-flight requests finish (their responses say
 // "Connection: close"), sends WebSockets a 1001 close, and returns 0 once no connection is left.
+// There is no drain deadline of its own: the supervisor's grace period (SIGKILL) bounds it.
 #pragma once
 
 #include <string>

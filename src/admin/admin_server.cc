@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -37,7 +38,9 @@ struct AdminServer::Impl {
 
 asio::awaitable<void> AdminServer::Impl::Accept() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    boost::system::error_code ec;
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted) co_return;
     if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
     asio::co_spawn(io, Serve(std::move(socket)), asio::detached);
@@ -50,12 +53,12 @@ asio::awaitable<void> AdminServer::Impl::Serve(tcp::socket socket) {
   for (;;) {
     http::request<http::string_body> req;
     stream.expires_after(std::chrono::seconds(30));
-    auto [ec, n] = co_await http::async_read(stream, buffer, req,
-                                             asio::as_tuple(asio::use_awaitable));
+    boost::system::error_code ec;
+    co_await http::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     auto res = Answer(req);
-    auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
-    if (wec || !res.keep_alive()) co_return;
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !res.keep_alive()) co_return;
   }
 }
 

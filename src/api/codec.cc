@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "api/codec_internal.h"
@@ -190,7 +191,38 @@ void LineAndColumn(std::string_view text, size_t byte, int* line, int* column) {
   *column = static_cast<int>(end - line_start) + 1;
 }
 
+// Deeper nesting than any manifest needs would exhaust the stack in the recursive walks that
+// follow (comparison, diffs, YAML output), so it is refused up front.
+constexpr int kMaxJsonDepth = 1000;
+
+bool TooDeep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if ((c == '{' || c == '[') && ++depth > kMaxJsonDepth) {
+      return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 Result<json> ParseJsonFrom(std::string_view text, std::string_view source) {
+  std::string prefix = source.empty() ? "" : std::string(source) + ": ";
+  if (TooDeep(text)) {
+    return Status(Code::kBadRequest,
+                  prefix + "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
@@ -199,8 +231,9 @@ Result<json> ParseJsonFrom(std::string_view text, std::string_view source) {
     std::string what = e.what();
     size_t colon = what.find(": ");
     std::string why = colon == std::string::npos ? what : what.substr(colon + 2);
-    std::string where = Where(line, column) + ": " + why;
-    return Status(Code::kBadRequest, source.empty() ? where : std::string(source) + ": " + where);
+    return Status(Code::kBadRequest, prefix + Where(line, column) + ": " + why);
+  } catch (const json::exception& e) {  // e.g. a number out of range
+    return Status(Code::kBadRequest, prefix + e.what());
   }
 }
 

@@ -161,6 +161,18 @@ TEST(ParseJsonTest, LineAndColumn) {
   EXPECT_FALSE(ParseJson("{} {}").ok());
 }
 
+TEST(ParseJsonTest, RefusesDeepNesting) {
+  std::string deep(1001, '[');
+  deep += std::string(1001, ']');
+  Result<json> r = ParseJson(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("nesting deeper than 1000"), std::string::npos);
+  std::string ok(1000, '[');
+  ok += std::string(1000, ']');
+  EXPECT_TRUE(ParseJson(ok).ok());
+  EXPECT_TRUE(ParseJson(R"({"a": "[[[[\"[[[["})").ok());  // brackets in strings do not count
+}
+
 TEST(ToYamlTest, KubectlLayout) {
   json obj = {
       {"apiVersion", "serving.knative.dev/v1"},

@@ -157,11 +157,13 @@ std::string HumanDuration(std::chrono::seconds d) {
   if (minutes < 10) return to_string(minutes) + "m" + (s % 60 ? to_string(s % 60) + "s" : "");
   if (minutes < 180) return to_string(minutes) + "m";
   std::int64_t hours = s / 3600;
-  if (hours < 8)
+  if (hours < 8) {
     return to_string(hours) + "h" + (minutes % 60 ? to_string(minutes % 60) + "m" : "");
+  }
   if (hours < 48) return to_string(hours) + "h";
-  if (hours < 24 * 8)
+  if (hours < 24 * 8) {
     return to_string(hours / 24) + "d" + (hours % 24 ? to_string(hours % 24) + "h" : "");
+  }
   if (hours < 24 * 365 * 2) return to_string(hours / 24) + "d";
   std::int64_t days = hours / 24;
   if (hours < 24 * 365 * 8) {

@@ -104,8 +104,9 @@ void ValidateReadinessNumbers(const json& probe, const std::string& path, Errors
   std::int64_t success = NumberOr0(probe, "successThreshold");
   std::int64_t failure = NumberOr0(probe, "failureThreshold");
   std::int64_t timeout = NumberOr0(probe, "timeoutSeconds");
-  if (success < 1)
+  if (success < 1) {
     errs->Invalid(Child(path, "successThreshold"), OutOfBounds(success, 1, INT32_MAX));
+  }
   if (period == 0) {
     if (failure != 0) {
       errs->Forbidden(Child(path, "failureThreshold"),
@@ -118,8 +119,9 @@ void ValidateReadinessNumbers(const json& probe, const std::string& path, Errors
     return;
   }
   if (timeout < 1) errs->Invalid(Child(path, "timeoutSeconds"), OutOfBounds(timeout, 1, INT32_MAX));
-  if (failure < 1)
+  if (failure < 1) {
     errs->Invalid(Child(path, "failureThreshold"), OutOfBounds(failure, 1, INT32_MAX));
+  }
 }
 
 }  // namespace

@@ -12,8 +12,9 @@ bool CheckTypes(const json& t, const std::string& at, Errors* errs) {
   for (const char* key : {"tag", "revisionName", "configurationName", "url"}) {
     if (const json* v = Member(t, key)) ok = CheckString(*v, Child(at, key), errs) && ok;
   }
-  if (const json* v = Member(t, "latestRevision"))
+  if (const json* v = Member(t, "latestRevision")) {
     ok = CheckBool(*v, Child(at, "latestRevision"), errs) && ok;
+  }
   if (const json* v = Member(t, "percent")) ok = CheckInt(*v, Child(at, "percent"), errs) && ok;
   return ok;
 }
@@ -30,6 +31,15 @@ void ValidateLatestRevision(const json& t, const std::string& at, Errors* errs) 
   } else if (!lr && revision.empty()) {
     errs->Invalid(Child(at, "latestRevision"),
                   "revisionName is required when latestRevision is false");
+  }
+}
+
+// percent, already known to be an integer when present, is in [0, 100].
+void CheckPercent(const json& t, const std::string& at, Errors* errs) {
+  const json* p = Member(t, "percent");
+  std::int64_t percent = p != nullptr ? *IntValue(*p) : 0;
+  if (percent < 0 || percent > 100) {
+    errs->Invalid(Child(at, "percent"), OutOfBounds(percent, 0, 100));
   }
 }
 
@@ -55,10 +65,7 @@ void ValidateTarget(const json& t, const std::string& at, bool in_service, Error
   } else if (!in_service) {
     errs->Required(at, "expected exactly one of revisionName or configurationName, got neither");
   }
-  if (const json* p = Member(t, "percent");
-      p != nullptr && (*IntValue(*p) < 0 || *IntValue(*p) > 100)) {
-    errs->Invalid(Child(at, "percent"), OutOfBounds(*IntValue(*p), 0, 100));
-  }
+  CheckPercent(t, at, errs);
   if (!StringField(t, "url").empty()) errs->Forbidden(Child(at, "url"));
 }
 
@@ -106,10 +113,7 @@ void ValidateStatusTraffic(const json* traffic, const std::string& path, Errors*
     bool has_url = !StringField(t, "url").empty();
     if (tagged && !has_url) errs->Required(Child(at, "url"));
     if (!tagged && has_url) errs->Forbidden(Child(at, "url"), "only a tagged target has a URL");
-    if (const json* p = Member(t, "percent");
-        p != nullptr && (*IntValue(*p) < 0 || *IntValue(*p) > 100)) {
-      errs->Invalid(Child(at, "percent"), OutOfBounds(*IntValue(*p), 0, 100));
-    }
+    CheckPercent(t, at, errs);
   }
 }
 

@@ -178,8 +178,9 @@ void ValidateVolumeMounts(const json& mounts, const std::string& path, const Vol
     if (!CheckObject(m, at, errs)) continue;
     CheckAllowedKeys(m, {"name", "mountPath", "readOnly", "subPath"}, at, errs);
     auto volume = volumes.find(StringField(m, "name"));
-    if (volume == volumes.end())
+    if (volume == volumes.end()) {
       errs->Invalid(Child(at, "name"), "volumeMount has no matching volume");
+    }
     std::string mount_path = StringField(m, "mountPath");
     std::string clean = CleanPath(mount_path);
     if (mount_path.empty()) {

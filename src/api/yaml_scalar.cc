@@ -60,10 +60,12 @@ json ResolvePlainScalar(const std::string& text) {
     return ParseInteger(std::string_view(text).substr(start), 10, negative);
   }
   static const std::regex kOctal("0o[0-7]+"), kHex("0x[0-9a-fA-F]+");
-  if (std::regex_match(text, kOctal))
+  if (std::regex_match(text, kOctal)) {
     return ParseInteger(std::string_view(text).substr(2), 8, false);
-  if (std::regex_match(text, kHex))
+  }
+  if (std::regex_match(text, kHex)) {
     return ParseInteger(std::string_view(text).substr(2), 16, false);
+  }
   if (MatchesFloat(text)) {
     double d = std::strtod(text.c_str(), nullptr);
     if (std::isfinite(d)) return d;

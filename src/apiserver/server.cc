@@ -186,6 +186,28 @@ asio::awaitable<void> ApiServer::Impl::RejectTooLarge(Connection& conn) {
   }
 }
 
+namespace {
+
+// Reads one request; answers "Expect: 100-continue" (curl sends it for bodies over 1 MiB) once
+// the header passed the size checks, so that the client sends the body without a delay.
+asio::awaitable<error_code> ReadRequest(Connection& conn,
+                                        http::request_parser<http::string_body>& parser) {
+  error_code ec;
+  co_await http::async_read_header(conn.stream, conn.buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return ec;
+  if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+    http::response<http::empty_body> proceed{http::status::continue_, 11};
+    co_await http::async_write(conn.stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+  }
+  co_await http::async_read(conn.stream, conn.buffer, parser,
+                            asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
+}  // namespace
+
 asio::awaitable<void> ApiServer::Impl::Session(std::shared_ptr<Connection> conn) {
   auto& tcp_layer = beast::get_lowest_layer(conn->stream);
   error_code ec;
@@ -197,8 +219,7 @@ asio::awaitable<void> ApiServer::Impl::Session(std::shared_ptr<Connection> conn)
     parser.header_limit(kMaxHeaderBytes);
     parser.body_limit(kMaxBodyBytes);
     tcp_layer.expires_after(kIdleTimeout);
-    co_await http::async_read(conn->stream, conn->buffer, parser,
-                              asio::redirect_error(asio::use_awaitable, ec));
+    ec = co_await ReadRequest(*conn, parser);
     if (ec == http::error::body_limit) co_await RejectTooLarge(*conn);
     if (ec) break;
     const auto& msg = parser.get();

@@ -235,6 +235,19 @@ TEST_F(ServerTest, ServerSideApplyCreatesThenUpdates) {
   EXPECT_EQ(Body(*second)["spec"]["template"]["spec"]["containers"][0]["image"], "ghcr.io/x/y:2");
 }
 
+TEST_F(ServerTest, ServerSideApplyTakesYaml) {
+  std::string yaml =
+      "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: hello\n"
+      "spec:\n  template:\n    spec:\n      containers:\n      - image: ghcr.io/x/y:3\n";
+  auto res = Call("PATCH", std::string(kHello) + "?fieldManager=ebb&force=true", yaml,
+                  "application/apply-patch+yaml");
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->status, 201) << res->body;
+  auto bad = Call("PATCH", kHello, "spec: [unclosed", "application/apply-patch+yaml");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 400) << bad->body;
+}
+
 TEST_F(ServerTest, ReplaceChecksTheResourceVersion) {
   json stale = CreateService(MakeService("hello"));
   auto touched =

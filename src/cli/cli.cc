@@ -102,7 +102,8 @@ void CommandLine::DefineApply() {
   apply_ = app_.add_subcommand("apply", "Apply manifests (server-side apply)");
   apply_->add_option("-f,--filename", f_.apply.files, "File, folder or - (stdin); repeatable")
       ->required()
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->delimiter(',');
   apply_->add_option("--dry-run", f_.dry_run, "none or server")
       ->check(CLI::IsMember({"none", "server"}));
   apply_->add_flag("--wait", f_.apply.wait, "Wait until each object is Ready");
@@ -123,7 +124,8 @@ void CommandLine::DefineDelete() {
   delete_ = app_.add_subcommand("delete", "Delete resources by name or from manifests");
   delete_->add_option("args", f_.del.args, "KIND NAME... or KIND/NAME...");
   delete_->add_option("-f,--filename", f_.del.files, "File, folder or - (stdin); repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->delimiter(',');
   delete_->add_flag("--ignore-not-found", f_.del.ignore_not_found,
                     "Treat a missing object as deleted");
 }

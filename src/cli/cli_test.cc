@@ -196,6 +196,11 @@ TEST_F(CliTest, ApplyAndDeleteFromStdin) {
   EXPECT_EQ(Run({"delete", "route", "r", "--ignore-not-found"}), 0);
 }
 
+TEST_F(CliTest, FilenamesSplitOnCommas) {
+  EXPECT_EQ(Run({"apply", "-f", "/nonexistent/a.yaml,/nonexistent/b.yaml"}), 1);
+  EXPECT_EQ(err_.str(), "error: the path \"/nonexistent/a.yaml\" does not exist\n");
+}
+
 TEST(DurationTest, Parses) {
   EXPECT_EQ(*ParseDuration("120s"), std::chrono::seconds(120));
   EXPECT_EQ(*ParseDuration("2m"), std::chrono::seconds(120));

@@ -1,5 +1,6 @@
 #include "cli/get.h"
 
+#include "cli/json_util.h"
 #include "cli/output.h"
 #include "cli/server_error.h"
 #include "cli/table_printer.h"
@@ -50,22 +51,27 @@ class GetCommand {
   }
 
   json AsTable(const json& body) const {
-    if (body.is_object() && body.value("kind", "") == "Table") return body;
+    if (Str(body, "kind") == "Table") return body;
     return FallbackTable(body, ctx_.clock.Now());
   }
 
+  struct Fetched {
+    std::vector<json> bodies;      // one list (or Table), or one answer per name found
+    std::string resource_version;  // the list's, where a watch starts
+  };
+
   // Fetches the collection or the named objects; failures are printed and counted.
-  std::vector<json> Fetch(bool table, std::string* resource_version) {
-    std::vector<json> bodies;
+  Fetched Fetch(bool table) {
+    Fetched fetched;
     if (o_.names.empty() || o_.watch) {
       Result<ApiResponse> r = ctx_.client.List(type_, Namespace(), Options(table));
       if (!CheckResponse(r, ctx_.err)) {
         ++failures_;
-        return bodies;
+        return fetched;
       }
-      *resource_version = ListResourceVersion(r->body);
-      bodies.push_back(std::move(r->body));
-      return bodies;
+      fetched.resource_version = ListResourceVersion(r->body);
+      fetched.bodies.push_back(std::move(r->body));
+      return fetched;
     }
     for (const std::string& name : o_.names) {
       Result<ApiResponse> r = ctx_.client.Get(type_, ctx_.ns, name, table);
@@ -73,9 +79,9 @@ class GetCommand {
         ++failures_;
         continue;
       }
-      bodies.push_back(std::move(r->body));
+      fetched.bodies.push_back(std::move(r->body));
     }
-    return bodies;
+    return fetched;
   }
 
   void ReportEmpty() {
@@ -89,8 +95,7 @@ class GetCommand {
   }
 
   int RunTable() {
-    std::string rv;
-    for (const json& body : Fetch(true, &rv)) printer_.Add(AsTable(body));
+    for (const json& body : Fetch(true).bodies) printer_.Add(AsTable(body));
     printer_.Flush(ctx_.out);
     if (printer_.total_rows() == 0 && failures_ == 0) ReportEmpty();
     return failures_ > 0 ? 1 : 0;
@@ -98,8 +103,7 @@ class GetCommand {
 
   // -o yaml|json|name|jsonpath without -w.
   int RunObjects() {
-    std::string rv;
-    std::vector<json> bodies = Fetch(false, &rv);
+    std::vector<json> bodies = Fetch(false).bodies;
     json value;
     if (o_.names.empty()) {
       if (bodies.empty()) return 1;
@@ -141,15 +145,8 @@ class GetCommand {
   }
 
   int RunWatch() {
-    if (o_.names.size() > 1) {
-      return PrintError(ctx_.err,
-                        Status(Code::kBadRequest,
-                               "watch is only supported on individual resources and "
-                               "resource collections, but " +
-                                   std::to_string(o_.names.size()) + " resources were found"));
-    }
-    std::string rv;
-    std::vector<json> bodies = Fetch(spec_.is_table(), &rv);
+    Fetched fetched = Fetch(spec_.is_table());
+    std::vector<json>& bodies = fetched.bodies;
     if (bodies.empty()) return 1;
     if (Status s = PrintBatch(bodies[0]); !s.ok()) return PrintError(ctx_.err, s);
     if (Items(bodies[0]).empty() && !(spec_.is_table() && printer_.total_rows() > 0)) {
@@ -157,7 +154,7 @@ class GetCommand {
       if (failures_ > 0) return 1;
     }
     ListOptions options = Options(spec_.is_table());
-    options.resource_version = rv;
+    options.resource_version = fetched.resource_version;
     Status print_error;
     Result<ApiResponse> end =
         ctx_.client.Watch(type_, Namespace(), options, std::nullopt, [&](const WatchEvent& event) {
@@ -182,6 +179,11 @@ Status CheckArguments(const GetOptions& options) {
   if (options.all_namespaces && !options.names.empty()) {
     return Status(Code::kBadRequest,
                   "a resource cannot be retrieved by name across all namespaces");
+  }
+  if (options.watch && options.names.size() > 1) {
+    return Status(Code::kBadRequest,
+                  "watch is only supported on individual resources and resource collections, "
+                  "but " + std::to_string(options.names.size()) + " resources were found");
   }
   if (!options.selector.empty() && !options.names.empty()) {
     return Status(Code::kBadRequest, "a label selector (-l) cannot be combined with names");

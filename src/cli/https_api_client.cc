@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "cli/json_util.h"
+
 namespace ebb::cli {
 namespace {
 
@@ -208,10 +210,10 @@ Result<ApiResponse> HttpsApiClient::Consume(LineSource& stream, Deadline deadlin
     if (!event.is_object() || !event.contains("type")) {
       return Status(Code::kInternal, "malformed watch event: " + **line);
     }
-    std::string type = event.value("type", "");
-    json object = event.value("object", json());
+    std::string type = Str(event, "type");
+    json object = Child(event, "object");
     if (type == "ERROR") {
-      int code = object.is_object() ? object.value("code", 500) : 500;
+      int code = static_cast<int>(Int(object, "code", 500));
       return ApiResponse{code, std::move(object), ""};
     }
     if (!handler(WatchEvent{type, std::move(object)})) return ApiResponse{200, nullptr, ""};

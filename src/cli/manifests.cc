@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/codec.h"
+#include "cli/json_util.h"
 #include "cli/output.h"
 
 namespace ebb::cli {
@@ -72,8 +73,8 @@ Result<std::vector<Manifest>> ReadManifests(const std::vector<std::string>& path
 
 Result<Target> ResolveTarget(const Manifest& manifest, const std::string& ns, bool ns_explicit) {
   const json& object = manifest.object;
-  std::string kind = object.is_object() ? object.value("kind", "") : "";
-  std::string api_version = object.is_object() ? object.value("apiVersion", "") : "";
+  std::string kind = Str(object, "kind");
+  std::string api_version = Str(object, "apiVersion");
   if (kind.empty() || api_version.empty()) {
     return Status(Code::kBadRequest,
                   "error validating \"" + manifest.source + "\": apiVersion and kind must be set");

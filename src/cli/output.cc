@@ -4,6 +4,7 @@
 
 #include "api/codec.h"
 #include "api/table.h"
+#include "cli/json_util.h"
 
 namespace ebb::cli {
 
@@ -85,8 +86,8 @@ Status PrintValue(const OutputSpec& spec, const ResourceType& type, const json& 
       out << value.dump(4) << '\n';
       return Status::Ok();
     case OutputFormat::kName:
-      if (value.value("kind", "") == "List") {
-        for (const json& item : value["items"]) out << ObjectName(type, item) << '\n';
+      if (Str(value, "kind") == "List") {
+        for (const json& item : Array(value, "items")) out << ObjectName(type, item) << '\n';
       } else {
         out << ObjectName(type, value) << '\n';
       }

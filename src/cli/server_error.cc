@@ -2,35 +2,31 @@
 
 #include <map>
 
+#include "cli/json_util.h"
+
 namespace ebb::cli {
 namespace {
 
 using nlohmann::json;
 
-std::string StringField(const json& obj, const char* key) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-bool IsStatus(const json& body) { return StringField(body, "kind") == "Status"; }
+bool IsStatus(const json& body) { return Str(body, "kind") == "Status"; }
 
 // One StatusCause as kubectl prints it: "field: message", or just the message.
 std::string FormatCause(const json& cause) {
-  std::string field = StringField(cause, "field");
-  std::string message = StringField(cause, "message");
+  std::string field = Str(cause, "field");
+  std::string message = Str(cause, "message");
   return field.empty() ? message : field + ": " + message;
 }
 
 // kubectl rebuilds 422 messages from details (kind, name, causes) rather than `message`.
 std::string FormatInvalid(const json& status) {
-  const json details = status.value("details", json::object());
-  std::string kind = StringField(details, "kind");
-  std::string name = StringField(details, "name");
+  const json& details = Child(status, "details");
+  std::string kind = Str(details, "kind");
+  std::string name = Str(details, "name");
   std::string head = kind.empty() && name.empty() ? std::string("The request is invalid")
                                                   : "The " + kind + " \"" + name + "\" is invalid";
-  const json causes = details.value("causes", json::array());
-  if (!causes.is_array() || causes.empty()) return head + ": " + StringField(status, "message");
+  const json& causes = Array(details, "causes");
+  if (causes.empty()) return head + ": " + Str(status, "message");
   if (causes.size() == 1) return head + ": " + FormatCause(causes[0]);
   std::string out = head + ": ";
   for (const json& cause : causes) out += "\n* " + FormatCause(cause);
@@ -68,13 +64,13 @@ std::string ReasonForHttpCode(int code) {
 
 std::string FormatServerError(const ApiResponse& response, std::string_view context) {
   const bool status = IsStatus(response.body);
-  std::string message = status ? StringField(response.body, "message") : "";
+  std::string message = status ? Str(response.body, "message") : "";
   if (response.code == 401) {
     if (message.empty()) message = "the server has asked for the client to provide credentials";
     return "error: You must be logged in to the server (" + message + ")";
   }
   if (response.code == 422 && status) return FormatInvalid(response.body);
-  std::string reason = status ? StringField(response.body, "reason") : "";
+  std::string reason = status ? Str(response.body, "reason") : "";
   if (reason.empty()) reason = ReasonForHttpCode(response.code);
   if (message.empty()) message = DefaultMessage(response);
   std::string prefix = context.empty() ? "" : std::string(context) + ": ";

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "cli/json_util.h"
+
 namespace ebb::cli {
 namespace {
 
@@ -18,15 +20,7 @@ std::string Upper(std::string s) {
 }
 
 std::string RowNamespace(const json& row) {
-  const json* ns = nullptr;
-  if (auto obj = row.find("object"); obj != row.end() && obj->is_object()) {
-    auto meta = obj->find("metadata");
-    if (meta != obj->end() && meta->is_object()) {
-      auto it = meta->find("namespace");
-      if (it != meta->end()) ns = &*it;
-    }
-  }
-  return ns && ns->is_string() ? ns->get<std::string>() : "";
+  return Str(Child(Child(row, "object"), "metadata"), "namespace");
 }
 
 }  // namespace
@@ -52,9 +46,9 @@ void TablePrinter::SetColumns(const json& definitions) {
   if (options_.with_namespace) header_.push_back("NAMESPACE");
   for (size_t i = 0; i < definitions.size(); ++i) {
     const json& column = definitions[i];
-    if (!options_.wide && column.value("priority", 0) > 0) continue;
+    if (!options_.wide && Int(column, "priority") > 0) continue;
     shown_.push_back(i);
-    header_.push_back(Upper(column.value("name", "")));
+    header_.push_back(Upper(Str(column, "name")));
   }
   have_columns_ = true;
 }
@@ -62,8 +56,7 @@ void TablePrinter::SetColumns(const json& definitions) {
 std::vector<std::string> TablePrinter::RowCells(const json& row) const {
   std::vector<std::string> cells;
   if (options_.with_namespace) cells.push_back(RowNamespace(row));
-  const json empty = json::array();
-  const json& values = row.contains("cells") && row["cells"].is_array() ? row["cells"] : empty;
+  const json& values = Array(row, "cells");
   for (size_t index : shown_) {
     cells.push_back(index < values.size() ? CellText(values[index]) : "");
   }
@@ -71,15 +64,12 @@ std::vector<std::string> TablePrinter::RowCells(const json& row) const {
 }
 
 void TablePrinter::Add(const json& table) {
-  if (!table.is_object()) return;
   if (!have_columns_) {
-    auto defs = table.find("columnDefinitions");
-    if (defs == table.end() || !defs->is_array() || defs->empty()) return;
-    SetColumns(*defs);
+    const json& definitions = Array(table, "columnDefinitions");
+    if (definitions.empty()) return;
+    SetColumns(definitions);
   }
-  auto rows = table.find("rows");
-  if (rows == table.end() || !rows->is_array()) return;
-  for (const json& row : *rows) {
+  for (const json& row : Array(table, "rows")) {
     pending_.push_back(RowCells(row));
     ++total_rows_;
   }

@@ -244,7 +244,7 @@ void ReadDomain(const YAML::Node& node, Domain* domain, Problems* problems) {
   int defaults = 0;
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
-    const YAML::Node& value = it->second;
+    YAML::Node value = it->second;  // a copy: it-> yields a temporary proxy
     if (key.rfind('_', 0) == 0) continue;
     bool empty_selector = value.IsNull() || (value.IsScalar() && value.Scalar().empty()) ||
                           (value.IsMap() && value.size() == 0);

@@ -33,8 +33,9 @@ bool ParseComponent(std::string_view text, size_t* pos, long double* total) {
   size_t i = *pos;
   long double whole = 0;
   size_t int_digits = 0;
-  for (; i < text.size() && IsDigit(text[i]); ++i, ++int_digits)
+  for (; i < text.size() && IsDigit(text[i]); ++i, ++int_digits) {
     whole = whole * 10 + (text[i] - '0');
+  }
   long double frac = 0, scale = 1;
   size_t frac_digits = 0;
   if (i < text.size() && text[i] == '.') {

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <random>
 
 namespace ebb::runtime {
 
@@ -17,7 +18,12 @@ LoopHost::LoopHost(EventLoop& loop, InstanceTracker& tracker, LoopHostOptions op
       tracker_(tracker),
       options_(std::move(options)),
       probes_(loop, spawner_, options_.base_env),
-      next_port_(options_.port_min) {}
+      // A random start, so that runtimes in different processes (tests in parallel, a second
+      // data dir) rarely race for the same port between PickPort and the app's bind().
+      next_port_(
+          options_.port_min +
+          static_cast<int>(std::random_device{}() %
+                           static_cast<unsigned>(options_.port_max - options_.port_min + 1))) {}
 
 LoopHost::~LoopHost() {
   for (auto& [pid, run] : running_) Abandon(*run);

@@ -29,6 +29,9 @@ Runtime::Runtime() = default;
 Result<std::unique_ptr<Runtime>> Runtime::Start(Options options, Callbacks callbacks,
                                                 const Clock& clock) {
   if (options.data_dir.empty()) return Status(Code::kInvalid, "runtime: data_dir is required");
+  if (options.port_min < 1 || options.port_max > 65535 || options.port_max < options.port_min) {
+    return Status(Code::kInvalid, "runtime: bad port range");
+  }
   std::unique_ptr<Runtime> rt(new Runtime());
   Result<std::unique_ptr<EventLoop>> loop = EventLoop::Create(clock);
   if (!loop.ok()) return loop.status();

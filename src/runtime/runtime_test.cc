@@ -431,8 +431,13 @@ TEST_F(RuntimeTest, StartReapsTheOrphansOfAPreviousRun) {
   EXPECT_TRUE(testing::GroupGone(proc->pid));
 }
 
-TEST_F(RuntimeTest, StartNeedsADataDir) {
+TEST_F(RuntimeTest, StartNeedsADataDirAndAPortRange) {
   EXPECT_EQ(Runtime::Start({}, {}, clock_).status().code(), Code::kInvalid);
+  Options options;
+  options.data_dir = dir_;
+  options.port_min = 30000;
+  options.port_max = 29999;
+  EXPECT_EQ(Runtime::Start(options, {}, clock_).status().code(), Code::kInvalid);
 }
 
 }  // namespace

@@ -47,8 +47,10 @@ struct ChildArgs {
 };
 
 // The child runs on this thread's memory and TLS while the thread is suspended, so it makes
-// raw system calls only: no libc wrapper (and no sanitizer interceptor) runs in between.
-#define EBB_CHILD_CODE __attribute__((no_sanitize("thread")))
+// raw system calls only: no libc wrapper (and no sanitizer interceptor) runs in between. It
+// is not instrumented either: its frames are abandoned at execve, and ASan would find their
+// stale redzones on the reused child stack next time.
+#define EBB_CHILD_CODE __attribute__((no_sanitize("address", "thread")))
 
 // The kernel's struct sigaction for rt_sigaction (glibc's has a larger mask).
 struct KernelSigaction {

@@ -6,7 +6,9 @@
 // stdout, stderr and the optional listening socket (fd 3), mark every other fd close-on-exec,
 // chdir, write its own pid into the pre-built "LISTEN_PID=" env entry, unblock signals,
 // execve. argv, envp and every buffer are built before the clone; a failure in the child is
-// reported as (stage, errno) over a close-on-exec pipe. The server never fork()s.
+// reported as (stage, errno) over a close-on-exec pipe. The child uses raw syscall()s and is
+// not sanitizer-instrumented; ThreadSanitizer builds, whose clone() interceptor assumes a
+// fork-like child, use vfork() instead (a real fork under TSan). The server never fork()s.
 //
 // Threading: a ProcessSpawner is used by one thread, and that thread must outlive the
 // processes it starts: PR_SET_PDEATHSIG fires when the spawning *thread* exits.

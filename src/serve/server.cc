@@ -15,10 +15,28 @@ using nlohmann::json;
 
 class Server::Core : public apiserver::CoreSource {
  public:
-  explicit Core(std::string gateway_ip) : gateway_ip_(std::move(gateway_ip)) {}
+  Core(serving::ServingPlane& plane, std::string gateway_ip)
+      : plane_(plane), gateway_ip_(std::move(gateway_ip)) {}
   std::string GatewayIp() override { return gateway_ip_; }
+  std::vector<json> Pods(std::string_view ns) override {
+    std::vector<json> pods = plane_.Pods();
+    if (!ns.empty()) {
+      std::erase_if(pods, [&](const json& p) { return p["metadata"].value("namespace", "") != ns; });
+    }
+    return pods;
+  }
+  Result<std::string> PodLog(std::string_view ns, std::string_view name,
+                             std::optional<int> tail_lines) override {
+    for (const json& p : plane_.Pods()) {
+      if (p["metadata"].value("namespace", "") == ns && p["metadata"].value("name", "") == name) {
+        return plane_.Logs(std::string(name), tail_lines);
+      }
+    }
+    return Status(Code::kNotFound, "pods \"" + std::string(name) + "\" not found");
+  }
 
  private:
+  serving::ServingPlane& plane_;
   std::string gateway_ip_;
 };
 
@@ -33,13 +51,24 @@ Status Server::Start() {
   store_ = std::move(*store);
   registry_ = std::make_unique<registry::Registry>(*store_, config_, clock_);
 
-  health_ = std::make_unique<controller::LocalExecutableHealth>();
-  controller_ = std::make_unique<controller::Controller>(*registry_, config_, clock_, *health_);
+  serving::Options serving_opts;
+  serving_opts.data_dir = options_.data_dir;
+  serving_opts.listen = options_.listen;
+  auto plane = serving::ServingPlane::Start(
+      serving_opts, *registry_, config_, clock_,
+      [this](const std::string& ns, const std::string& name) {
+        if (auto* c = controller_ptr_.load()) c->Enqueue(api::Kind::kRevision, ns, name);
+      });
+  if (!plane.ok()) return plane.status();
+  plane_ = std::move(*plane);
+
+  controller_ = std::make_unique<controller::Controller>(*registry_, config_, clock_, *plane_);
+  controller_ptr_ = controller_.get();
   EBB_RETURN_IF_ERROR(controller_->Start());
 
-  auto gateway = ParseListenAddress(options_.listen);
+  auto gateway = ParseListenAddress(plane_->gateway_address());
   if (!gateway.ok()) return gateway.status();
-  core_ = std::make_unique<Core>(gateway->host);
+  core_ = std::make_unique<Core>(*plane_, gateway->host);
   apiserver::Options api_opts;
   api_opts.listen = options_.api_listen;
   api_opts.data_dir = options_.data_dir;
@@ -57,7 +86,7 @@ Status Server::Start() {
 }
 
 Status Server::WriteEndpoints() const {
-  json endpoints = {{"gateway", options_.listen},
+  json endpoints = {{"gateway", plane_->gateway_address()},
                     {"api", api_->address()},
                     {"admin", admin_->address()}};
   // Write-then-rename so that a reader never sees a half-written file.
@@ -124,11 +153,11 @@ Status Server::ApplyObject(const std::string& file, json obj) {
 }
 
 void Server::PrintWelcome(std::ostream& out) const {
-  out << "ebb: gateway http://" << options_.listen << "  api https://" << api_->address()
+  out << "ebb: gateway http://" << plane_->gateway_address() << "  api https://" << api_->address()
       << "  admin http://" << admin_->address() << "\n";
   out << "ebb: kubectl: export KUBECONFIG=" << options_.data_dir << "/kubeconfig\n";
   for (const auto& host : applied_hosts_) {
-    out << "ebb: try: curl -H \"Host: " << host << "\" http://" << options_.listen << "/\n";
+    out << "ebb: try: curl -H \"Host: " << host << "\" http://" << plane_->gateway_address() << "/\n";
   }
   out << std::flush;
 }
@@ -137,9 +166,13 @@ void Server::Stop() {
   if (admin_) admin_->Stop();
   if (api_) api_->Stop();
   if (controller_) controller_->Stop();
+  controller_ptr_ = nullptr;
+  if (plane_) plane_->Stop();
   api_.reset();
   admin_.reset();
   controller_.reset();
+  core_.reset();
+  plane_.reset();
   registry_.reset();
   store_.reset();
 }

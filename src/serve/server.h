@@ -3,11 +3,13 @@
 //
 //   store (SQLite in DATA_DIR/ebb.db) → registry → controller (watches, reconciles)
 //                                     → API server (HTTPS, kubectl)
+//                                     → serving plane: gateway, runtime, autoscaler
 //   admin listener (health; later metrics and dashboard)
 //
 // Start() and Stop() are called from the main thread; the components run their own threads.
 #pragma once
 
+#include <atomic>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -22,6 +24,7 @@
 #include "config/config.h"
 #include "controller/controller.h"
 #include "registry/registry.h"
+#include "serving/serving_plane.h"
 #include "serve/serve.h"
 #include "store/store.h"
 
@@ -51,8 +54,10 @@ class Server {
   const Clock& clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<registry::Registry> registry_;
-  std::unique_ptr<controller::LocalExecutableHealth> health_;
+  std::unique_ptr<serving::ServingPlane> plane_;  // gateway + runtime + autoscaler
   std::unique_ptr<controller::Controller> controller_;
+  // The plane pokes the controller when a revision's health changes; set once it exists.
+  std::atomic<controller::Controller*> controller_ptr_{nullptr};
   std::unique_ptr<Core> core_;
   std::unique_ptr<apiserver::ApiServer> api_;
   std::unique_ptr<admin::AdminServer> admin_;

@@ -103,6 +103,20 @@ TEST_F(DurabilityTest, CreateAndUpdateRacesHaveExactlyOneWinner) {
   EXPECT_EQ(conflicts.load(), kThreads - 1);
 }
 
+// Child process body: writes distinct keys forever, reporting each committed (index, revision)
+// pair through `report`.
+[[noreturn]] void WriteUntilKilled(const std::string& path, int report) {
+  auto store = OpenSqliteStore(path);
+  if (!store.ok()) _exit(2);
+  for (Rev i = 0; i < 1000000; ++i) {
+    auto rev = (*store)->Put("/k/" + std::to_string(i), std::to_string(i), kMustNotExist);
+    if (!rev.ok()) _exit(3);
+    Rev pair[2] = {i, *rev};
+    if (write(report, pair, sizeof pair) != sizeof pair) _exit(4);
+  }
+  _exit(0);
+}
+
 // The child writes distinct keys in a loop and reports each committed revision through a pipe;
 // the parent kills it with SIGKILL mid-loop. Every reported write must be readable afterwards,
 // and the tables must agree with each other.
@@ -112,18 +126,7 @@ TEST_F(DurabilityTest, WriterKilledWithSigkillLosesNoCommittedWrite) {
   ASSERT_EQ(pipe(fds), 0);
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(fds[0]);
-    auto store = OpenSqliteStore(dir_.File("ebb.db"));
-    if (!store.ok()) _exit(2);
-    for (Rev i = 0; i < 1000000; ++i) {
-      auto rev = (*store)->Put("/k/" + std::to_string(i), std::to_string(i), kMustNotExist);
-      if (!rev.ok()) _exit(3);
-      Rev pair[2] = {i, *rev};
-      if (write(fds[1], pair, sizeof pair) != sizeof pair) _exit(4);
-    }
-    _exit(0);
-  }
+  if (pid == 0) WriteUntilKilled(dir_.File("ebb.db"), fds[1]);
   close(fds[1]);
   std::map<Rev, Rev> committed;  // key index -> revision the child saw committed
   Rev pair[2];

@@ -6,8 +6,8 @@
 //       tombstone carrying the last value, so watchers see what was deleted.
 //   current(key PRIMARY KEY, rev, create_rev)   the latest row of every live key (same transaction)
 //   meta(name PRIMARY KEY, value)               compact_rev
-// AUTOINCREMENT keeps revisions strictly increasing even after compaction deletes the newest rows'
-// predecessors, and sqlite_sequence remembers the counter across restarts.
+// AUTOINCREMENT never reuses a revision, even after compaction has deleted rows, and its
+// sqlite_sequence entry carries the counter across restarts.
 //
 // Every write is one BEGIN IMMEDIATE transaction: check the expected mod_rev against `current`,
 // append to `log`, update `current`. After it commits, the WatchHub is told, and its dispatcher

@@ -1,0 +1,330 @@
+#include "serving/serving_plane.h"
+
+#include "autoscaler/spec.h"
+
+namespace ebb::serving {
+
+using nlohmann::json;
+
+namespace {
+
+std::string KeyOf(const json& obj) {
+  const json& m = obj["metadata"];
+  return m.value("namespace", "") + "/" + m.value("name", "");
+}
+
+// "http://hello.default.example.com" → "hello.default.example.com".
+std::string HostOf(const std::string& url) {
+  auto p = url.find("://");
+  std::string host = p == std::string::npos ? url : url.substr(p + 3);
+  return host.substr(0, host.find('/'));
+}
+
+std::chrono::milliseconds Seconds(const json& spec, const char* field, std::int64_t fallback) {
+  auto it = spec.find(field);
+  std::int64_t s = it != spec.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+  return std::chrono::milliseconds(s * 1000);
+}
+
+gateway::RevisionConfig GatewayConfig(const std::string& key, const json& spec) {
+  gateway::RevisionConfig rc;
+  rc.key = key;
+  rc.container_concurrency = static_cast<int>(spec.value("containerConcurrency", 0));
+  rc.timeout = Seconds(spec, "timeoutSeconds", 300);
+  rc.response_start_timeout = Seconds(spec, "responseStartTimeoutSeconds", 0);
+  rc.idle_timeout = Seconds(spec, "idleTimeoutSeconds", 0);
+  return rc;
+}
+
+}  // namespace
+
+ServingPlane::ServingPlane(registry::Registry& registry, const config::Config& config,
+                           const Clock& clock)
+    : registry_(registry), config_(config), clock_(clock) {}
+
+ServingPlane::~ServingPlane() { Stop(); }
+
+Result<std::unique_ptr<ServingPlane>> ServingPlane::Start(
+    const Options& options, registry::Registry& registry, const config::Config& config,
+    const Clock& clock,
+    std::function<void(const std::string&, const std::string&)> on_revision_changed) {
+  std::unique_ptr<ServingPlane> plane(new ServingPlane(registry, config, clock));
+  plane->on_revision_changed_ = std::move(on_revision_changed);
+  EBB_RETURN_IF_ERROR(plane->StartComponents(options));
+  return plane;
+}
+
+Status ServingPlane::StartComponents(const Options& options) {
+  runtime::Callbacks rc;
+  rc.on_ready = [this](const std::string& key, const runtime::InstanceInfo& info) {
+    Post([this, key, info] {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = revisions_.find(key);
+      if (it == revisions_.end()) return;
+      it->second.ready[info.id] = gateway::Endpoint{info.pod, info.host, info.port};
+      bool first = !it->second.ever_ready;
+      it->second.ever_ready = true;
+      it->second.failure_reason.clear();
+      PublishEndpoints(key);
+      if (first) HealthChanged(key);
+    });
+  };
+  rc.on_terminating = [this](const std::string& key, const runtime::InstanceInfo& info) {
+    Post([this, key, info] {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = revisions_.find(key);
+        if (it != revisions_.end() && it->second.ready.erase(info.id) > 0) PublishEndpoints(key);
+      }
+      // Out of the routing table: no new requests reach it. Requests already in flight finish
+      // because SIGTERM makes a well-behaved app drain (Knative's contract with apps too).
+      runtime_->Drained(key, info.id);
+    });
+  };
+  rc.on_exited = [this](const std::string& key, const runtime::InstanceInfo& info,
+                        const runtime::ExitInfo&) {
+    Post([this, key, info] {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = revisions_.find(key);
+      if (it != revisions_.end() && it->second.ready.erase(info.id) > 0) PublishEndpoints(key);
+    });
+  };
+  rc.on_failed_to_start = [this](const std::string& key, const std::string& reason,
+                                 const std::string& message) {
+    Post([this, key, reason, message] {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = revisions_.find(key);
+      if (it == revisions_.end()) return;
+      it->second.failure_reason = reason;
+      it->second.failure_message = message;
+      HealthChanged(key);
+    });
+  };
+  runtime::Options ro;
+  ro.data_dir = options.data_dir;
+  auto rt = runtime::Runtime::Start(ro, std::move(rc), clock_);
+  if (!rt.ok()) return rt.status();
+  runtime_ = std::move(*rt);
+
+  gateway::Options go;
+  go.listen = options.listen;
+  go.threads = options.gateway_threads;
+  gateway::Callbacks gc;
+  gc.on_demand = [this](const std::string& key) {
+    Post([this, key] {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto d = autoscaler_.Poke(key, clock_.Steady())) Apply(key, *d);
+    });
+  };
+  auto gw = gateway::Gateway::Start(go, std::move(gc));
+  if (!gw.ok()) return gw.status();
+  gateway_ = std::move(*gw);
+
+  thread_ = std::thread([this] { Loop(); });
+  auto revs = registry_.Watch(api::Kind::kRevision, "", {}, "0",
+                              [this](const registry::WatchEvent& ev) {
+                                Post([this, ev] { OnRevisionEvent(ev); });
+                              });
+  if (!revs.ok()) return revs.status();
+  revision_watch_ = std::move(*revs);
+  auto routes = registry_.Watch(api::Kind::kRoute, "", {}, "0",
+                                [this](const registry::WatchEvent&) {
+                                  Post([this] { RebuildRoutes(); });
+                                });
+  if (!routes.ok()) return routes.status();
+  route_watch_ = std::move(*routes);
+  return Status::Ok();
+}
+
+void ServingPlane::Post(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(qmu_);
+    if (stopping_) return;
+    tasks_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+}
+
+void ServingPlane::Loop() {
+  auto next_second = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (;;) {
+    std::deque<std::function<void()>> batch;
+    {
+      std::unique_lock<std::mutex> lock(qmu_);
+      wake_.wait_until(lock, next_second, [&] { return stopping_ || !tasks_.empty(); });
+      if (stopping_) return;
+      batch.swap(tasks_);
+    }
+    for (auto& task : batch) task();
+    FlushNotifications();
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_second) {
+      OnSecond();
+      FlushNotifications();
+      next_second += std::chrono::seconds(1);
+      if (next_second <= now) next_second = now + std::chrono::seconds(1);
+    }
+  }
+}
+
+void ServingPlane::OnRevisionEvent(const registry::WatchEvent& ev) {
+  std::string key = KeyOf(ev.object);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ev.type == registry::WatchEvent::Type::kDeleted) {
+    runtime_->RemoveRevision(key);
+    (void)autoscaler_.Remove(key);
+    gateway_->SetEndpoints(key, {});
+    revisions_.erase(key);
+    return;
+  }
+  if (revisions_.count(key) > 0) return;  // a revision's spec never changes; status does
+  RevisionState& st = revisions_[key];
+  st.ns = ev.object["metadata"].value("namespace", "");
+  st.name = ev.object["metadata"].value("name", "");
+  st.spec = ev.object.value("spec", json::object());
+  Report exe = executables_.Check(ev.object);
+  if (exe.state == Report::State::kFailed) {
+    st.failure_reason = exe.reason;
+    st.failure_message = exe.message;
+    return;
+  }
+  auto spec = autoscaler::ResolveSpec(ev.object, config_);
+  if (!spec.ok()) {
+    st.failure_reason = "InvalidAutoscaling";
+    st.failure_message = spec.status().message();
+    HealthChanged(key);
+    return;
+  }
+  runtime_->SetRevision(key, ev.object);
+  Status added = autoscaler_.Add(key, *spec, clock_.Steady(), 0);
+  if (added.ok()) Apply(key, autoscaler_.Find(key)->last());
+  Post([this] { RebuildRoutes(); });  // its containerConcurrency/timeouts may be routed already
+}
+
+void ServingPlane::RebuildRoutes() {
+  auto routes = registry_.List(api::Kind::kRoute, "", {});
+  if (!routes.ok()) return;  // the next route event retries
+  auto table = std::make_shared<gateway::RouteTable>();
+  std::set<std::string> routed;
+  for (const json& route : routes->items) {
+    const json status = route.value("status", json::object());
+    std::string ns = route["metadata"].value("namespace", "");
+    std::vector<gateway::TrafficTarget> split;
+    for (const json& t : status.value("traffic", json::array())) {
+      std::string rev = t.value("revisionName", "");
+      if (rev.empty()) continue;
+      std::string key = ns + "/" + rev;
+      routed.insert(key);
+      int percent = static_cast<int>(t.value("percent", 0));
+      if (percent > 0) split.push_back({key, percent});
+      if (t.contains("url")) table->hosts[HostOf(t.value("url", ""))] = {{key, 100}};
+    }
+    if (split.empty()) continue;
+    table->hosts[HostOf(status.value("url", ""))] = split;
+    if (status.contains("address")) {
+      table->hosts[HostOf(status["address"].value("url", ""))] = split;
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& key : routed) {
+    auto it = revisions_.find(key);
+    table->revisions.push_back(
+        GatewayConfig(key, it != revisions_.end() ? it->second.spec : json::object()));
+  }
+  routed_ = std::move(routed);
+  gateway_->SetRoutes(std::move(table));
+}
+
+void ServingPlane::OnSecond() {
+  auto now = clock_.Steady();
+  std::vector<gateway::RevisionLoad> loads = gateway_->Collect();  // outside mu_: it waits for
+                                                                   // the workers
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& load : loads) {
+    if (!autoscaler_.Contains(load.revision)) continue;
+    autoscaler::Sample s;
+    s.average_concurrency = load.average_concurrency;
+    s.request_count = static_cast<std::int64_t>(load.requests);
+    s.period = std::chrono::seconds(1);
+    (void)autoscaler_.Record(load.revision, now, s);
+  }
+  if (++seconds_ % 2 != 0) return;  // decide every kTickInterval (2 s)
+  for (const std::string& key : autoscaler_.Names()) {
+    auto st = revisions_.find(key);
+    if (st == revisions_.end()) continue;
+    auto d = autoscaler_.Tick(key, now, static_cast<std::int32_t>(st->second.ready.size()),
+                              routed_.count(key) > 0);
+    if (d.ok()) Apply(key, *d);
+  }
+}
+
+void ServingPlane::Apply(const std::string& key, const autoscaler::Decision& d) {
+  auto it = revisions_.find(key);
+  if (it == revisions_.end() || d.instances == it->second.wanted) return;
+  it->second.wanted = d.instances;
+  runtime_->Scale(key, d.instances);
+}
+
+void ServingPlane::PublishEndpoints(const std::string& key) {
+  std::vector<gateway::Endpoint> ready;
+  for (const auto& [id, ep] : revisions_[key].ready) ready.push_back(ep);
+  gateway_->SetEndpoints(key, std::move(ready));
+}
+
+void ServingPlane::HealthChanged(const std::string& key) {
+  const RevisionState& st = revisions_[key];
+  notify_.emplace_back(st.ns, st.name);
+}
+
+void ServingPlane::FlushNotifications() {
+  std::vector<std::pair<std::string, std::string>> pending;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending.swap(notify_);
+  }
+  // Outside mu_: the controller's worker calls Check, which takes mu_.
+  for (const auto& [ns, name] : pending) {
+    if (on_revision_changed_) on_revision_changed_(ns, name);
+  }
+}
+
+ServingPlane::Report ServingPlane::Check(const json& revision) {
+  Report exe = executables_.Check(revision);
+  if (exe.state == Report::State::kFailed) return exe;
+  std::lock_guard<std::mutex> lock(mu_);
+  Report r;
+  auto it = revisions_.find(KeyOf(revision));
+  if (it == revisions_.end()) {
+    r.reason = "Deploying";
+    return r;
+  }
+  const RevisionState& st = it->second;
+  r.actual_replicas = static_cast<std::int64_t>(st.ready.size());
+  r.desired_replicas = std::max(st.wanted, 0);
+  if (st.ever_ready) {
+    r.state = Report::State::kReady;
+  } else if (!st.failure_reason.empty()) {
+    r.state = Report::State::kFailed;
+    r.reason = st.failure_reason;
+    r.message = st.failure_message;
+  } else {
+    r.reason = "Deploying";
+  }
+  return r;
+}
+
+void ServingPlane::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(qmu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  revision_watch_.reset();
+  route_watch_.reset();
+  if (thread_.joinable()) thread_.join();
+  if (gateway_) gateway_->Stop();
+  if (runtime_) runtime_->Stop();
+}
+
+}  // namespace ebb::serving
