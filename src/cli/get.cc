@@ -183,7 +183,8 @@ Status CheckArguments(const GetOptions& options) {
   if (options.watch && options.names.size() > 1) {
     return Status(Code::kBadRequest,
                   "watch is only supported on individual resources and resource collections, "
-                  "but " + std::to_string(options.names.size()) + " resources were found");
+                  "but " +
+                      std::to_string(options.names.size()) + " resources were found");
   }
   if (!options.selector.empty() && !options.names.empty()) {
     return Status(Code::kBadRequest, "a label selector (-l) cannot be combined with names");

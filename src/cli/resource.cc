@@ -68,43 +68,54 @@ Result<ResourceType> ResolveManifestType(std::string_view api_version, std::stri
   return KnativeType(*resolved);
 }
 
-Result<std::vector<NamedResource>> ResolveNamedArgs(const std::vector<std::string>& args) {
+namespace {
+
+// "KIND NAME...".
+Result<std::vector<NamedResource>> ResolveKindAndNames(const std::vector<std::string>& args) {
+  Result<ResourceType> type = ResolveResourceType(args[0]);
+  if (!type.ok()) return type.status();
+  if (args.size() == 1) {
+    return Status(Code::kBadRequest, "resource(s) were provided, but no name was specified");
+  }
   std::vector<NamedResource> out;
-  if (args.empty()) {
-    return Status(Code::kBadRequest,
-                  "you must specify the type of resource and a name (e.g. ksvc hello)");
-  }
-  if (args[0].find('/') == std::string::npos) {
-    Result<ResourceType> type = ResolveResourceType(args[0]);
-    if (!type.ok()) return type.status();
-    if (args.size() == 1) {
-      return Status(Code::kBadRequest, "resource(s) were provided, but no name was specified");
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i].find('/') != std::string::npos) {
+      return Status(Code::kBadRequest,
+                    "there is no need to specify a resource type as a separate argument when "
+                    "passing arguments in resource/name form (e.g. 'ebb get ksvc/hello' "
+                    "instead of 'ebb get ksvc ksvc/hello')");
     }
-    for (size_t i = 1; i < args.size(); ++i) {
-      if (args[i].find('/') != std::string::npos) {
-        return Status(Code::kBadRequest,
-                      "there is no need to specify a resource type as a "
-                      "separate argument when passing arguments in "
-                      "resource/name form (e.g. 'ebb get ksvc/hello' instead "
-                      "of 'ebb get ksvc ksvc/hello')");
-      }
-      out.push_back(NamedResource{*type, args[i]});
-    }
-    return out;
+    out.push_back(NamedResource{*type, args[i]});
   }
+  return out;
+}
+
+// "KIND/NAME...".
+Result<std::vector<NamedResource>> ResolveSlashed(const std::vector<std::string>& args) {
+  std::vector<NamedResource> out;
   for (const std::string& arg : args) {
     size_t slash = arg.find('/');
     if (slash == std::string::npos || slash + 1 == arg.size()) {
-      return Status(Code::kBadRequest,
-                    "arguments in resource/name form must have a single "
-                    "resource and name: \"" +
-                        arg + "\"");
+      return Status(
+          Code::kBadRequest,
+          "arguments in resource/name form must have a single resource and name: \"" + arg + "\"");
     }
     Result<ResourceType> type = ResolveResourceType(arg.substr(0, slash));
     if (!type.ok()) return type.status();
     out.push_back(NamedResource{*type, arg.substr(slash + 1)});
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<NamedResource>> ResolveNamedArgs(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    return Status(Code::kBadRequest,
+                  "you must specify the type of resource and a name (e.g. ksvc hello)");
+  }
+  if (args[0].find('/') == std::string::npos) return ResolveKindAndNames(args);
+  return ResolveSlashed(args);
 }
 
 }  // namespace ebb::cli

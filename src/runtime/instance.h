@@ -38,7 +38,9 @@ struct Callbacks {
   std::function<void(const std::string& key, const InstanceInfo&, const ExitInfo&)> on_exited;
   // An instance could not start: reason "ContainerMissing" (no such executable),
   // "CreateContainerError", "CreateContainerConfigError" (bad spec) or "ExitCode<N>"
-  // (exited before ready); message says why, with the last log lines for ExitCode<N>.
+  // (exited before it was reported ready — never the case with socket activation, where
+  // on_exited alone reports crashes); message says why, with the last log lines for
+  // ExitCode<N>. Called again at every failed attempt.
   std::function<void(const std::string& key, const std::string& reason, const std::string& message)>
       on_failed_to_start;
 };
