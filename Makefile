@@ -1,5 +1,6 @@
 # make run   — install what is missing, build, start ebb with the sample app
-# make test  — install, build, run every test (unit + end-to-end), then the sanitizer build
+# make test  — install, build, run every test (unit + end-to-end)
+# make asan  — the unit tests again under ASan + UBSan (CI runs it after make test)
 BUILD ?= build
 JOBS ?= 2
 DATA_DIR ?= $(HOME)/.local/share/ebb
@@ -20,7 +21,6 @@ run: build
 test: build
 	@scripts/test-deps.sh
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
-	@$(MAKE) --no-print-directory asan
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)

@@ -289,8 +289,9 @@ Result<std::unique_ptr<store::Watch>> Registry::Watch(
     for (json& obj : list->items) on_event({WatchEvent::Type::kAdded, std::move(obj)});
     start = std::stoll(list->resource_version) + 1;
   } else {
+    const std::string text(from);
     char* end = nullptr;
-    start = std::strtoll(std::string(from).c_str(), &end, 10) + 1;
+    start = std::strtoll(text.c_str(), &end, 10) + 1;
     if (end == nullptr || *end != '\0' || start <= 0) {
       return Status(Code::kBadRequest, "invalid resourceVersion \"" + std::string(from) + "\"");
     }

@@ -265,7 +265,7 @@ TEST_F(RuntimeTest, AnAppThatExitsAtStartFailsWithItsExitCodeAndLastLines) {
   rt_->Scale(kKey, 1);
   Event failed = WaitFor("failed");
   EXPECT_EQ(failed.reason, "ExitCode3");
-  EXPECT_EQ(failed.message, "Container failed with: starting\nboom: no config");
+  EXPECT_EQ(failed.message, "Container failed with exit code 3: starting\nboom: no config");
   Event exited = WaitFor("exited");
   EXPECT_EQ(exited.exit.exit_code, 3);
   EXPECT_TRUE(exited.exit.will_restart);

@@ -8,6 +8,16 @@
 namespace ebb::runtime {
 namespace {
 
+// Knative's "Container failed with: <termination message>", with the exit code spelled out
+// since a local process has no termination-message file: the last lines of its output stand in.
+std::string StartFailureMessage(const ExitInfo& exit) {
+  std::string msg = "Container failed with exit code " + std::to_string(exit.exit_code);
+  if (exit.signal != 0) msg += " (signal " + std::to_string(exit.signal) + ")";
+  std::string lines;
+  for (const auto& l : exit.last_lines) lines += (lines.empty() ? "" : "\n") + l;
+  return lines.empty() ? msg : msg + ": " + lines;
+}
+
 using Steady = std::chrono::steady_clock::time_point;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -359,7 +369,7 @@ void Supervisor::OnExit(const std::string& key, const std::string& id, int gener
     Emit(shutting_down_, callbacks_.on_exited, key, info, exit);
     if (was == Phase::kStarting) {
       Emit(shutting_down_, callbacks_.on_failed_to_start, key, ExitCodeReason(exit.exit_code),
-           "Container failed with: " + Join(exit.last_lines));
+           StartFailureMessage(exit));
     }
     return ScheduleRestart(*rev, *inst);
   }

@@ -369,7 +369,7 @@ TEST_F(SupervisorTest, ExitBeforeReadyReportsTheExitCodeAndLastLines) {
   host.Exit(host.last_pid(), 3);
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(events.back(), "failed ExitCode3");
-  EXPECT_EQ(failures[0], "Container failed with: starting\nbad config: x");
+  EXPECT_EQ(failures[0], "Container failed with exit code 3: starting\nbad config: x");
   EXPECT_TRUE(ready.empty());
 }
 

@@ -2,6 +2,7 @@
 
 #include "autoscaler/spec.h"
 
+
 namespace ebb::serving {
 
 using nlohmann::json;
@@ -239,14 +240,20 @@ void ServingPlane::OnSecond() {
   auto now = clock_.Steady();
   std::vector<gateway::RevisionLoad> loads = gateway_->Collect();  // outside mu_: it waits for
                                                                    // the workers
-  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, autoscaler::Sample> samples;
   for (const auto& load : loads) {
-    if (!autoscaler_.Contains(load.revision)) continue;
-    autoscaler::Sample s;
+    autoscaler::Sample& s = samples[load.revision];
     s.average_concurrency = load.average_concurrency;
     s.request_count = static_cast<std::int64_t>(load.requests);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  // Every tracked revision gets a sample each second, zero when it was idle: that is what the
+  // queue-proxy scrape gives Knative's autoscaler, and what lets an idle revision's stable
+  // average fall to zero.
+  for (const std::string& key : autoscaler_.Names()) {
+    autoscaler::Sample s = samples[key];
     s.period = std::chrono::seconds(1);
-    (void)autoscaler_.Record(load.revision, now, s);
+    (void)autoscaler_.Record(key, now, s);
   }
   if (++seconds_ % 2 != 0) return;  // decide every kTickInterval (2 s)
   for (const std::string& key : autoscaler_.Names()) {
