@@ -4,15 +4,25 @@
 BUILD ?= build
 JOBS ?= 2
 DATA_DIR ?= $(HOME)/.local/share/ebb
+# Tests build without optimisation (quicker to compile on 2 cores); benchmarks use `make release`.
+BUILD_TYPE ?= Debug
+# ccache hits across clones of the repository (CI builds in a fresh clone).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
-.PHONY: deps build run test unit e2e asan clean
+.PHONY: deps build release run test unit e2e asan clean
 
 deps:
 	@scripts/deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
+
+# Optimised build for benchmarks and `make run` speed: build-release/bin.
+release: deps
+	@cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build-release -j$(JOBS)
 
 run: build
 	$(BUILD)/bin/ebb serve --data-dir $(DATA_DIR) -f samples/helloworld/service.yaml
