@@ -8,16 +8,6 @@
 namespace ebb::runtime {
 namespace {
 
-// Knative's "Container failed with: <termination message>", with the exit code spelled out
-// since a local process has no termination-message file: the last lines of its output stand in.
-std::string StartFailureMessage(const ExitInfo& exit) {
-  std::string msg = "Container failed with exit code " + std::to_string(exit.exit_code);
-  if (exit.signal != 0) msg += " (signal " + std::to_string(exit.signal) + ")";
-  std::string lines;
-  for (const auto& l : exit.last_lines) lines += (lines.empty() ? "" : "\n") + l;
-  return lines.empty() ? msg : msg + ": " + lines;
-}
-
 using Steady = std::chrono::steady_clock::time_point;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -46,6 +36,15 @@ std::string Join(const std::vector<std::string>& lines) {
   std::string out;
   for (const std::string& l : lines) out += (out.empty() ? "" : "\n") + l;
   return out;
+}
+
+// Knative's "Container failed with: <termination message>", with the exit code spelled out
+// since a local process has no termination-message file: the last lines of its output stand in.
+std::string StartFailureMessage(const ExitInfo& exit) {
+  std::string msg = "Container failed with exit code " + std::to_string(exit.exit_code);
+  if (exit.signal != 0) msg += " (signal " + std::to_string(exit.signal) + ")";
+  std::string lines = Join(exit.last_lines);
+  return lines.empty() ? msg : msg + ": " + lines;
 }
 
 }  // namespace
