@@ -117,7 +117,7 @@ void ResolveClassAndMetric(Annotations& ann, AutoscalerSpec& spec) {
   if (auto cls = ann.Find({"class"})) spec.autoscaler_class = cls->second;
   if (spec.autoscaler_class != kKpaClass) {
     return ann.Bad(std::string(kPrefix) + "class",
-                   "autoscaler class \"" + spec.autoscaler_class + "\" is not implemented by ebb" +
+                   "autoscaler class \"" + spec.autoscaler_class + "\" is not supported by ebb" +
                        (spec.autoscaler_class == kHpaClass ? " (HPA needs Kubernetes)" : ""));
   }
   auto metric = ann.Find({"metric"});
