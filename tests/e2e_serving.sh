@@ -94,7 +94,7 @@ expect_contains "the message carries the exit code" "exit code 3" "$msg"
 
 log "kill and restart ebb serve: no process of the old run remains"
 hello >/dev/null
-pids=$(pgrep -f "bin/helloworld" || true)
+pids=$(pgrep -P "$SERVE_PID" || true)  # its instances: direct children of ebb serve
 check "instances are running" test -n "$pids"
 stop_ebb KILL
 sleep 0.5
