@@ -6,6 +6,9 @@ JOBS ?= 2
 DATA_DIR ?= $(HOME)/.local/share/ebb
 # Tests build without optimisation (quicker to compile on 2 cores); benchmarks use `make release`.
 BUILD_TYPE ?= Debug
+# Unity (batched) compilation: a from-scratch build in a fraction of the time; UNITY=OFF builds
+# file by file (quicker incremental rebuilds while editing one file).
+UNITY ?= ON
 # ccache hits across clones of the repository (CI builds in a fresh clone).
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
@@ -16,7 +19,7 @@ deps:
 	@scripts/deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DEBB_UNITY=$(UNITY) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
 # Optimised build for benchmarks and `make run` speed: build-release/bin.
@@ -40,7 +43,7 @@ e2e: build
 
 # ASan + UBSan build of the unit tests.
 asan: deps
-	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEBB_SANITIZE=ON >/dev/null
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEBB_SANITIZE=ON -DEBB_UNITY=$(UNITY) >/dev/null
 	@cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest --output-on-failure -L unit -j$(JOBS)
 

@@ -25,12 +25,15 @@ out=$(E get ksvc helloworld -o json | python3 -c 'import json,sys; print(json.lo
 expect_eq "json output" "http://helloworld.default.example.com" "$out"
 out=$(E describe ksvc helloworld)
 expect_contains "describe" "helloworld-00001" "$out"
-out=$(E get foo 2>&1 || true)
-expect_contains "unknown kind" "foo" "$out"
+out=$(E get foo 2>&1 && echo "exit=0" || echo "exit=$?")
+expect_contains "unknown kind is named" "the server doesn't have a resource type \"foo\"" "$out"
+expect_contains "unknown kind fails" "exit=1" "$out"
 
 log "kn-like service create/update"
 out=$(E service create hello --cmd "$EBB_BIN/helloworld" --env TARGET=cli --wait 2>&1)
 expect_contains "service create --wait" "hello" "$out"
+out=$(E get ksvc hello -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')
+expect_eq "Ready after service create --wait" "True" "$out"
 out=$(E service create hello --cmd "$EBB_BIN/helloworld" 2>&1 || true)
 expect_contains "create of an existing service fails" "already exists" "$out"
 out=$(E service update hello --env TARGET=again --wait 2>&1)

@@ -45,7 +45,9 @@ expect_eq "$(curl -sS -o /dev/null -w '%{http_code} %{size_download}' "$BASE/?by
   "200 100000" "?bytes"
 expect_eq "$(curl -sS -o /dev/null -w '%{size_download}' "$BASE/?bytes=0")" "0" "?bytes=0"
 expect_eq "$(curl -sS -o /dev/null -w '%{http_code}' "$BASE/?sleep=abc")" "400" "bad ?sleep"
-pass "GET / and ?bytes"
+curl -sS -o /dev/null "$BASE/?log=marker-42"
+grep -q '^helloworld: log marker-42$' "$WORK/main.log" || fail "?log: $(cat "$WORK/main.log")"
+pass "GET / and ?bytes, ?log"
 
 head -c 300000 /dev/urandom >"$WORK/body"
 expect_eq "$(curl -sS --data-binary @"$WORK/body" "$BASE/")" "received 300000 bytes" "POST length"

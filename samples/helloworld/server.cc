@@ -114,6 +114,7 @@ struct Conn {
   Request req;
   BodyDecoder body;
   Params params;
+  std::string head;  // the request head as received, kept for GET /headers only
   bool counted = false;      // the current request is counted in flight
   bool close_after = false;  // close once the current response is written
   bool chunked = false;      // the SSE stream uses chunked encoding
@@ -342,6 +343,7 @@ bool Server::AdvanceHead(Conn& c) {
     RespondError(c, head.error_status, head.error + "\n");
     return true;
   }
+  if (head.request.path == "/headers") c.head.assign(c.in, 0, head.length);
   c.in.erase(0, head.length);
   c.req = std::move(head.request);
   c.body = BodyDecoder::ForRequest(c.req);
@@ -372,6 +374,9 @@ bool Server::AdvanceBody(Conn& c) {
 void Server::Dispatch(Conn& c) {
   c.params = ParseParams(c.req.query);
   if (!c.params.error.empty()) return Respond(c, 400, "text/plain", c.params.error);
+  if (std::optional<std::string_view> text = QueryParam(c.req.query, "log")) {
+    LogLine("helloworld: log " + std::string(*text));  // as sent: still percent-encoded
+  }
   if (c.req.path == "/inflight") {
     std::string json = "{\"inflight\":" + std::to_string(inflight_) +
                        ",\"max\":" + std::to_string(max_inflight_) + "}\n";
@@ -391,6 +396,7 @@ void Server::Reply(Conn& c) {
     return Respond(c, 426, "text/plain", "this endpoint speaks WebSocket only\n");
   }
   if (req.path == "/sse") return StartSse(c);
+  if (req.path == "/headers") return Respond(c, 200, "text/plain", c.head);
   if (HasBody(req)) {
     return Respond(c, 200, "text/plain",
                    "received " + std::to_string(c.body.body_bytes()) + " bytes\n");

@@ -4,9 +4,11 @@
 //   GET|HEAD /           "Hello {target}!\n"; ?bytes=N answers N bytes instead
 //   POST|PUT|PATCH any   "received N bytes\n" (Content-Length or chunked bodies, any size)
 //   GET /inflight        {"inflight":N,"max":M}: requests in flight now / at most (itself excluded)
+//   GET /headers         the request head as received (request line and fields, verbatim)
 //   GET /ws              WebSocket echo (text, binary, fragments, ping, close)
 //   GET /sse?n=K&interval=MS   K server-sent events, MS apart, each flushed at once (5, 100)
 //   ?sleep=MS on any request delays its response by MS milliseconds on a timer, blocking nothing.
+//   ?log=TEXT on any request writes "helloworld: log TEXT" to stdout (TEXT as sent, undecoded).
 // A request is in flight from its parsed head until its response is fully written; a WebSocket
 // until it closes.
 //

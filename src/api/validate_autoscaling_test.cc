@@ -3,7 +3,7 @@
 #include "api/validation_test_util.h"
 
 namespace ebb::api {
-namespace {
+namespace validate_autoscaling_test {
 
 using nlohmann::json;
 using testing_util::Case;
@@ -398,5 +398,5 @@ INSTANTIATE_TEST_SUITE_P(
                            "expected 0 <= -3"}),
     testing_util::CaseName);
 
-}  // namespace
+}  // namespace validate_autoscaling_test
 }  // namespace ebb::api

@@ -4,7 +4,7 @@
 #include "api/validation_test_util.h"
 
 namespace ebb::api {
-namespace {
+namespace validate_container_test {
 
 using nlohmann::json;
 using testing_util::Case;
@@ -669,5 +669,5 @@ INSTANTIATE_TEST_SUITE_P(
              "must be a list"}),
     testing_util::CaseName);
 
-}  // namespace
+}  // namespace validate_container_test
 }  // namespace ebb::api

@@ -4,7 +4,7 @@
 #include "api/validation_test_util.h"
 
 namespace ebb::api {
-namespace {
+namespace validate_metadata_test {
 
 using nlohmann::json;
 using testing_util::Case;
@@ -548,5 +548,5 @@ TEST(ValidateTest, ReportsEveryFieldOfTheE2eExample) {
   EXPECT_EQ(errs, want) << testing_util::Describe(errs);
 }
 
-}  // namespace
+}  // namespace validate_metadata_test
 }  // namespace ebb::api

@@ -3,7 +3,7 @@
 #include "api/validation_test_util.h"
 
 namespace ebb::api {
-namespace {
+namespace validate_pod_test {
 
 using nlohmann::json;
 using testing_util::Case;
@@ -440,5 +440,5 @@ INSTANTIATE_TEST_SUITE_P(RevisionKind, PodSpecTable,
                                                "expected 0 <= 2000 <= 1000"}),
                          testing_util::CaseName);
 
-}  // namespace
+}  // namespace validate_pod_test
 }  // namespace ebb::api

@@ -3,7 +3,7 @@
 #include "api/validation_test_util.h"
 
 namespace ebb::api {
-namespace {
+namespace validate_traffic_test {
 
 using nlohmann::json;
 using testing_util::Case;
@@ -264,5 +264,5 @@ TEST(ValidateStatusTest, NoStatusAndOtherKinds) {
   EXPECT_EQ(ValidateStatus(Kind::kService, svc)[0].field, "status");
 }
 
-}  // namespace
+}  // namespace validate_traffic_test
 }  // namespace ebb::api

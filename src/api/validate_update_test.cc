@@ -4,7 +4,7 @@
 #include "api/validation_test_util.h"
 
 namespace ebb::api {
-namespace {
+namespace validate_update_test {
 
 using nlohmann::json;
 using testing_util::ApplyEdits;
@@ -166,5 +166,5 @@ TEST(InvalidStatusTest, SeveralErrors) {
   EXPECT_EQ(s.causes().size(), 2u);
 }
 
-}  // namespace
+}  // namespace validate_update_test
 }  // namespace ebb::api

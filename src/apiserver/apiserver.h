@@ -3,8 +3,9 @@
 //
 // It serves /version, discovery (/api, /apis), OpenAPI v3, the Knative kinds under
 // /apis/serving.knative.dev/v1 (get/list/watch/create/update/patch/delete, Tables for kubectl's
-// human output) by calling the Registry, and read-only core v1 objects (pods + logs, the ingress
-// gateway Service, events, namespaces) that other components provide through a CoreSource.
+// human output) by calling the Registry, and read-only core v1 objects (pods + logs, followed
+// logs streamed as they grow, the ingress gateway Service, events, namespaces) that other
+// components provide through a CoreSource.
 // Every request needs "Authorization: Bearer <token>"; errors are Kubernetes Status objects.
 //
 // On Start it creates (first start) or reuses in Options::data_dir: ca.crt/ca.key (the CA),
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -43,6 +45,19 @@ struct Options {
   std::chrono::milliseconds core_poll_interval{1000};
 };
 
+// A pod's log as it grows, for `kubectl logs -f` (pods/{name}/log?follow=true). Created by
+// CoreSource::FollowPodLog with a `wake` callback; destroying the follower unregisters it.
+class PodLogFollower {
+ public:
+  struct Chunk {
+    std::string data;    // bytes written since the previous Read (the first: the tail asked for)
+    bool ended = false;  // the log is complete (the pod is gone): no more Reads are needed
+  };
+  virtual ~PodLogFollower();
+  // Never blocks. Called on the API server thread.
+  virtual Chunk Read() = 0;
+};
+
 // Read-only core v1 objects owned by other components. The default implementation provides
 // none (no pods, no events, no gateway address). Called on the API server thread; must not block
 // for long.
@@ -55,6 +70,14 @@ class CoreSource {
   // The pod's log as text; the last `tail_lines` lines when set. kNotFound for unknown pods.
   virtual Result<std::string> PodLog(std::string_view ns, std::string_view name,
                                      std::optional<int> tail_lines);
+  // The pod's log to follow from its last `tail_lines` lines (every kept line when unset).
+  // `wake` may be called from any thread, at any time until the follower is destroyed, when
+  // Read has more to give (or the log ended); it must be quick. kNotFound for unknown pods.
+  // The default reads PodLog once and ends (a source that cannot stream answers as it is now).
+  virtual Result<std::unique_ptr<PodLogFollower>> FollowPodLog(std::string_view ns,
+                                                               std::string_view name,
+                                                               std::optional<int> tail_lines,
+                                                               std::function<void()> wake);
   // The gateway's address for istio-system/knative-ingressgateway's
   // status.loadBalancer.ingress[0].ip ("" = not known yet: no ingress entry).
   virtual std::string GatewayIp();

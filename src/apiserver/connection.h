@@ -51,6 +51,18 @@ struct Connection {
 asio::awaitable<void> ServeWatch(const std::shared_ptr<Connection>& conn, const Request& req,
                                  HandlerContext& ctx, std::chrono::milliseconds core_poll);
 
+// Streams a followed pod log (IsLogFollow(req)) on `conn` until the log ends, the client goes
+// away or the connection is closed; the connection is not reused afterwards (log_stream.cc).
+asio::awaitable<void> ServePodLog(const std::shared_ptr<Connection>& conn, const Request& req,
+                                  HandlerContext& ctx);
+
+// One chunk of a chunked response body (never empty: an empty chunk ends the body), and the
+// last chunk. A write that stalls for kWriteTimeout closes the connection, since streams keep a
+// read pending (to notice a hang-up) and so cannot use the stream's own timeout.
+asio::awaitable<error_code> WriteChunk(const std::shared_ptr<Connection>& conn,
+                                       const std::string& data);
+asio::awaitable<void> WriteLastChunk(const std::shared_ptr<Connection>& conn);
+
 // Writes a complete (non-streaming) response; `keep_alive` as negotiated for the request.
 //
 // GCC 12 mishandles temporaries with destructors inside co_await expressions (they can be

@@ -125,7 +125,19 @@ Response GetOne(const Request& req, HandlerContext& ctx) {
                       kTableType);
 }
 
-Result<std::optional<int>> TailLines(const Query& query) {
+// follow=true never gets here: the server streams it (log_stream.cc).
+Response PodLog(const Request& req, HandlerContext& ctx) {
+  auto tail = TailLinesFrom(req.query);
+  if (!tail.ok()) return ErrorResponse(tail.status());
+  auto log = ctx.core.PodLog(req.route.ns, req.route.name, *tail);
+  if (!log.ok())
+    return ErrorResponse(log.status(), CoreDetails(CoreResource::kPods, req.route.name));
+  return Response{200, "text/plain", std::move(log).value(), false};
+}
+
+}  // namespace
+
+Result<std::optional<int>> TailLinesFrom(const Query& query) {
   std::string_view text = QueryValue(query, "tailLines");
   if (text.empty()) return std::optional<int>();
   int n = 0;
@@ -136,18 +148,12 @@ Result<std::optional<int>> TailLines(const Query& query) {
   return std::optional<int>(n);
 }
 
-// follow=true is answered with the log as it is now (the response ends): the CoreSource has no
-// way to stream new output yet, and ending beats hanging.
-Response PodLog(const Request& req, HandlerContext& ctx) {
-  auto tail = TailLines(req.query);
-  if (!tail.ok()) return ErrorResponse(tail.status());
-  auto log = ctx.core.PodLog(req.route.ns, req.route.name, *tail);
-  if (!log.ok())
-    return ErrorResponse(log.status(), CoreDetails(CoreResource::kPods, req.route.name));
-  return Response{200, "text/plain", std::move(log).value(), false};
+bool IsLogFollow(const Request& req) {
+  return req.method == "GET" && req.route.endpoint == Endpoint::kCore &&
+         req.route.core == CoreResource::kPods && !req.route.name.empty() &&
+         req.route.subresource == "log" &&
+         ParseBool(QueryValue(req.query, "follow")).value_or(false);
 }
-
-}  // namespace
 
 const char* CoreKind(CoreResource resource) {
   switch (resource) {

@@ -71,9 +71,10 @@ TEST_F(CoreTest, PodGetAndLog) {
   EXPECT_EQ(log->status, 200);
   EXPECT_EQ(log->content_type, "text/plain");
   EXPECT_EQ(log->body, "two\nthree\n");
+  core_.EndLog();  // a followed log that has ended comes whole, then the response ends
   auto follow =
       Call("GET", "/api/v1/namespaces/default/pods/hello-00001-deployment-a/log?follow=true");
-  EXPECT_EQ(follow->body, "one\ntwo\nthree\n");  // answered with the log as it is now
+  EXPECT_EQ(follow->body, "one\ntwo\nthree\n");
   EXPECT_EQ(Call("GET", "/api/v1/namespaces/default/pods/nope/log")->status, 404);
   EXPECT_EQ(Call("GET",
                  "/api/v1/namespaces/default/pods/hello-00001-deployment-a/log"

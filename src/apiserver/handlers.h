@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ Response Handle(const Request& req, HandlerContext& ctx);
 
 // A GET on a collection with watch=true|True|1|t...
 bool IsWatch(const Request& req);
+// A GET of pods/{name}/log with follow=true|1|t...: streamed (log_stream.cc), not answered here.
+bool IsLogFollow(const Request& req);
 
 // --- shared by the handler files ---
 
@@ -63,6 +66,10 @@ Result<registry::ListOptions> ListOptionsFrom(const Query& query);
 std::string StringField(const nlohmann::json& obj, std::string_view key);
 // metadata.<key> of obj, the same way.
 std::string MetaString(const nlohmann::json& obj, std::string_view key);
+
+// tailLines of a pods/{name}/log request: nullopt when absent, kBadRequest when not a
+// non-negative integer.
+Result<std::optional<int>> TailLinesFrom(const Query& query);
 
 // includeObject=Object asks for whole objects in Table rows.
 bool IncludeFullObject(const Query& query);

@@ -231,6 +231,9 @@ asio::awaitable<void> ApiServer::Impl::Session(std::shared_ptr<Connection> conn)
     } else if (IsWatch(req)) {
       co_await ServeWatch(conn, req, ctx, options.core_poll_interval);
       break;
+    } else if (IsLogFollow(req)) {
+      co_await ServePodLog(conn, req, ctx);
+      break;
     } else {
       res = Handle(req, ctx);
     }

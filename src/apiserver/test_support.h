@@ -7,6 +7,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -52,6 +54,14 @@ class FakeCoreSource : public CoreSource {
     std::lock_guard lock(mu_);
     log_ = std::move(log);
   }
+  // The log grows (or ends, as when its pod goes away): followers are woken.
+  void AppendLog(const std::string& more);
+  void EndLog();
+  // Followers alive now (they unregister when destroyed).
+  int followers() {
+    std::lock_guard lock(mu_);
+    return static_cast<int>(wakes_.size());
+  }
   void SetGateway(std::string ip, int port) {
     std::lock_guard lock(mu_);
     gateway_ip_ = std::move(ip);
@@ -68,6 +78,12 @@ class FakeCoreSource : public CoreSource {
   }
   Result<std::string> PodLog(std::string_view ns, std::string_view name,
                              std::optional<int> tail_lines) override;
+  Result<std::unique_ptr<PodLogFollower>> FollowPodLog(std::string_view ns, std::string_view name,
+                                                       std::optional<int> tail_lines,
+                                                       std::function<void()> wake) override;
+  // For the followers FollowPodLog hands out.
+  PodLogFollower::Chunk ReadLog(size_t* offset);
+  void Unfollow(int id);
   std::string GatewayIp() override {
     std::lock_guard lock(mu_);
     return gateway_ip_;
@@ -80,7 +96,13 @@ class FakeCoreSource : public CoreSource {
  private:
   static std::vector<nlohmann::json> InNamespace(const std::vector<nlohmann::json>& objs,
                                                  std::string_view ns);
+  bool HasPodLocked(std::string_view ns, std::string_view name);
+  size_t TailOffsetLocked(std::optional<int> tail_lines) const;
+  void WakeLocked();
   std::mutex mu_;
+  bool log_ended_ = false;
+  int next_follower_ = 0;
+  std::map<int, std::function<void()>> wakes_;
   std::vector<nlohmann::json> pods_, events_;
   std::string log_;
   std::string gateway_ip_;

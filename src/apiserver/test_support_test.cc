@@ -15,21 +15,89 @@ std::vector<json> FakeCoreSource::InNamespace(const std::vector<json>& objs, std
   return out;
 }
 
+bool FakeCoreSource::HasPodLocked(std::string_view ns, std::string_view name) {
+  for (const json& pod : InNamespace(pods_, ns)) {
+    if (pod["metadata"]["name"] == std::string(name)) return true;
+  }
+  return false;
+}
+
+// Where the last `tail_lines` lines of log_ begin (a final newline ends a line).
+size_t FakeCoreSource::TailOffsetLocked(std::optional<int> tail_lines) const {
+  if (!tail_lines) return 0;
+  size_t o = log_.size();
+  if (o > 0 && log_[o - 1] == '\n') --o;
+  for (int left = *tail_lines; o > 0; --o) {
+    if (log_[o - 1] == '\n' && --left == 0) return o;
+  }
+  return *tail_lines == 0 ? log_.size() : 0;
+}
+
 Result<std::string> FakeCoreSource::PodLog(std::string_view ns, std::string_view name,
                                            std::optional<int> tail_lines) {
   std::lock_guard lock(mu_);
-  for (const json& pod : InNamespace(pods_, ns)) {
-    if (pod["metadata"]["name"] != std::string(name)) continue;
-    if (!tail_lines) return log_;
-    std::vector<std::string> lines;
-    std::istringstream in(log_);
-    for (std::string line; std::getline(in, line);) lines.push_back(line + "\n");
-    std::string out;
-    size_t from = lines.size() > static_cast<size_t>(*tail_lines) ? lines.size() - *tail_lines : 0;
-    for (size_t i = from; i < lines.size(); ++i) out += lines[i];
-    return out;
+  if (!HasPodLocked(ns, name)) {
+    return Status(Code::kNotFound, "pods \"" + std::string(name) + "\" not found");
   }
-  return Status(Code::kNotFound, "pods \"" + std::string(name) + "\" not found");
+  return log_.substr(TailOffsetLocked(tail_lines));
+}
+
+namespace {
+
+class FakeLogFollower final : public PodLogFollower {
+ public:
+  FakeLogFollower(FakeCoreSource& core, int id, size_t offset)
+      : core_(core), id_(id), offset_(offset) {}
+  ~FakeLogFollower() override { core_.Unfollow(id_); }
+  Chunk Read() override { return core_.ReadLog(&offset_); }
+
+ private:
+  FakeCoreSource& core_;
+  int id_;
+  size_t offset_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PodLogFollower>> FakeCoreSource::FollowPodLog(
+    std::string_view ns, std::string_view name, std::optional<int> tail_lines,
+    std::function<void()> wake) {
+  std::lock_guard lock(mu_);
+  if (!HasPodLocked(ns, name)) {
+    return Status(Code::kNotFound, "pods \"" + std::string(name) + "\" not found");
+  }
+  int id = next_follower_++;
+  wakes_[id] = std::move(wake);
+  return std::unique_ptr<PodLogFollower>(
+      std::make_unique<FakeLogFollower>(*this, id, TailOffsetLocked(tail_lines)));
+}
+
+PodLogFollower::Chunk FakeCoreSource::ReadLog(size_t* offset) {
+  std::lock_guard lock(mu_);
+  PodLogFollower::Chunk chunk{log_.substr(std::min(*offset, log_.size())), log_ended_};
+  *offset = log_.size();
+  return chunk;
+}
+
+void FakeCoreSource::Unfollow(int id) {
+  std::lock_guard lock(mu_);
+  wakes_.erase(id);
+}
+
+void FakeCoreSource::WakeLocked() {
+  for (auto& [id, wake] : wakes_) wake();
+}
+
+void FakeCoreSource::AppendLog(const std::string& more) {
+  std::lock_guard lock(mu_);
+  log_ += more;
+  WakeLocked();
+}
+
+void FakeCoreSource::EndLog() {
+  std::lock_guard lock(mu_);
+  log_ended_ = true;
+  WakeLocked();
 }
 
 json MakePod(const std::string& ns, const std::string& name,

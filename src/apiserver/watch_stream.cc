@@ -107,6 +107,8 @@ asio::awaitable<error_code> WriteGuarded(const std::shared_ptr<Connection>& conn
   co_return ec;
 }
 
+}  // namespace
+
 asio::awaitable<error_code> WriteChunk(const std::shared_ptr<Connection>& conn,
                                        const std::string& data) {
   auto chunk = http::make_chunk(asio::buffer(data));
@@ -118,6 +120,8 @@ asio::awaitable<void> WriteLastChunk(const std::shared_ptr<Connection>& conn) {
   auto last = http::make_chunk_last();
   co_await WriteGuarded(conn, last);
 }
+
+namespace {
 
 Result<std::unique_ptr<store::Watch>> StartRegistryWatch(WatchStream& w) {
   asio::any_io_executor ex = w.sink->wake.get_executor();

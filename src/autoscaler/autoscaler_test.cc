@@ -13,7 +13,7 @@
 #include "common/clock.h"
 
 namespace ebb::autoscaler {
-namespace {
+namespace autoscaler_test {
 
 using std::chrono::milliseconds;
 
@@ -307,5 +307,5 @@ TEST(Autoscaler, PokeScalesANamedRevisionFromZero) {
   EXPECT_EQ(d->instances, 1);
 }
 
-}  // namespace
+}  // namespace autoscaler_test
 }  // namespace ebb::autoscaler

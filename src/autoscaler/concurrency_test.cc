@@ -10,7 +10,7 @@
 #include "common/clock.h"
 
 namespace ebb::autoscaler {
-namespace {
+namespace concurrency_test {
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
@@ -147,5 +147,5 @@ TEST(ConcurrencyRecorderThreads, CollectorSeesConsistentCounters) {
   EXPECT_EQ(rec.InFlight(), 0);
 }
 
-}  // namespace
+}  // namespace concurrency_test
 }  // namespace ebb::autoscaler

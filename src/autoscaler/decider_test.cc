@@ -7,7 +7,7 @@
 #include "common/clock.h"
 
 namespace ebb::autoscaler {
-namespace {
+namespace decider_test {
 
 const Time kT0 = FakeClock().Steady();
 Time At(int second) { return kT0 + Seconds(second); }
@@ -280,5 +280,5 @@ TEST_F(DeciderTest, ChangingTheDelayRestartsItsWindow) {
   EXPECT_EQ(Run(Obs(4, 1, 0, 0)).desired_scale, 0);
 }
 
-}  // namespace
+}  // namespace decider_test
 }  // namespace ebb::autoscaler

@@ -7,7 +7,7 @@
 #include "common/clock.h"
 
 namespace ebb::autoscaler {
-namespace {
+namespace scaler_test {
 
 const Time kT0 = FakeClock().Steady();
 Time At(int second) { return kT0 + Seconds(second); }
@@ -202,5 +202,5 @@ TEST(ActivePhaseNames, AsKnativeConditions) {
   EXPECT_EQ(std::string(ActiveReasonName(ActiveReason::kNone)), "");
 }
 
-}  // namespace
+}  // namespace scaler_test
 }  // namespace ebb::autoscaler

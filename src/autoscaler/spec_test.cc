@@ -7,7 +7,7 @@
 #include <string>
 
 namespace ebb::autoscaler {
-namespace {
+namespace spec_test {
 
 using nlohmann::json;
 
@@ -256,5 +256,5 @@ TEST(ResolveSpec, ClassesAndMetricsTheKpaDoesNotImplementAreInvalid) {
                   .ok());
 }
 
-}  // namespace
+}  // namespace spec_test
 }  // namespace ebb::autoscaler

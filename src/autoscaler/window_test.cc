@@ -10,7 +10,7 @@
 #include "common/clock.h"
 
 namespace ebb::autoscaler {
-namespace {
+namespace window_test {
 
 using std::chrono::milliseconds;
 
@@ -155,5 +155,5 @@ TEST(RoundToMicros, SixDecimals) {
   EXPECT_DOUBLE_EQ(RoundToMicros(12.5), 12.5);
 }
 
-}  // namespace
+}  // namespace window_test
 }  // namespace ebb::autoscaler

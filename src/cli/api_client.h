@@ -7,7 +7,8 @@
 // (server_error.h). A failed Result means the server could not be reached or spoke nonsense
 // (kUnavailable, kTimeout, kInternal).
 //
-// Not thread-safe: one command uses one client from one thread.
+// Not thread-safe: one command uses one client from one thread, except PodLog, which may run
+// on several threads at once (one per followed pod), each call on its own connection.
 #pragma once
 
 #include <chrono>
@@ -41,6 +42,13 @@ struct WatchEvent {
 };
 // Called for every watch event; returning false ends the watch.
 using WatchHandler = std::function<bool(const WatchEvent&)>;
+
+struct LogOptions {
+  bool follow = false;            // follow=true: keep streaming until the pod's log ends
+  std::optional<int> tail_lines;  // tailLines=N: start with the last N lines
+};
+// Called for every line of a log (without its newline); returning false ends the read.
+using LineHandler = std::function<bool(const std::string& line)>;
 
 class ApiClient {
  public:
@@ -77,6 +85,11 @@ class ApiClient {
   virtual Result<ApiResponse> Watch(const ResourceType& type, const std::string& ns,
                                     const ListOptions& options, Deadline deadline,
                                     const WatchHandler& handler) = 0;
+  // GET /api/v1/namespaces/{ns}/pods/{pod}/log: the log's lines to `handler` until it returns
+  // false or the log ends (both: {code 200}); with `follow` that is when the pod goes away. A
+  // non-2xx answer comes back as that response.
+  virtual Result<ApiResponse> PodLog(const std::string& ns, const std::string& pod,
+                                     const LogOptions& options, const LineHandler& handler) = 0;
 };
 
 }  // namespace ebb::cli

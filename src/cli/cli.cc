@@ -12,8 +12,10 @@
 #include "cli/https_api_client.h"
 #include "cli/json_util.h"
 #include "cli/kubeconfig.h"
+#include "cli/logs.h"
 #include "cli/server_error.h"
 #include "cli/service.h"
+#include "load/load.h"
 
 namespace ebb::cli {
 namespace {
@@ -33,6 +35,8 @@ struct Flags {
   ServiceWriteOptions service_write;
   std::string cmd, image, revision_name;
   long long concurrency = 0;
+  LogsOptions logs;
+  int tail = -1;
 };
 
 // Flags of `service create|update` that are optional values (set only when given).
@@ -42,6 +46,27 @@ struct ServiceOptionRefs {
   CLI::Option* revision_name = nullptr;
   CLI::Option* concurrency = nullptr;
 };
+
+// `ebb load --plot` counts a service's pods (all / Ready) through the kubeconfig the other
+// commands use.
+load::InstanceCounterFactory PodCounters(Connector connect) {
+  return [connect](const load::InstanceSource& s) -> Result<load::InstanceCounter> {
+    Result<Connection> connection = connect(GlobalOptions{s.kubeconfig, s.data_dir});
+    if (!connection.ok()) return connection.status();
+    std::shared_ptr<ApiClient> client = std::move(connection->client);
+    std::string ns = !s.ns.empty() ? s.ns : connection->ns.empty() ? "default" : connection->ns;
+    ListOptions list;
+    list.label_selector = "serving.knative.dev/service=" + s.service;
+    return load::InstanceCounter([client, ns, list]() -> Result<load::InstanceCount> {
+      Result<ApiResponse> pods = client->List(PodType(), ns, list);
+      if (!pods.ok()) return pods.status();
+      if (!pods->ok()) {
+        return Status(Code::kUnavailable, "listing pods: HTTP " + std::to_string(pods->code));
+      }
+      return load::CountInstances(pods->body);
+    });
+  };
+}
 
 class CommandLine {
  public:
@@ -57,6 +82,7 @@ class CommandLine {
   void DefineApply();
   void DefineGet(CLI::App* get, GetOptions& options, std::vector<std::string>* args);
   void DefineDelete();
+  void DefineLogs();
   void DefineService();
   void DefineServiceWrite(CLI::App* sub, ServiceOptionRefs& refs, bool create);
   int Dispatch();
@@ -71,7 +97,7 @@ class CommandLine {
   CLI::App app_;
   Flags f_;
   CLI::App *serve_ = nullptr, *version_ = nullptr, *apply_ = nullptr, *get_ = nullptr;
-  CLI::App *describe_ = nullptr, *delete_ = nullptr, *service_ = nullptr;
+  CLI::App *describe_ = nullptr, *delete_ = nullptr, *service_ = nullptr, *logs_ = nullptr;
   CLI::App *svc_create_ = nullptr, *svc_update_ = nullptr, *svc_delete_ = nullptr;
   CLI::App *svc_list_ = nullptr, *svc_describe_ = nullptr;
   ServiceOptionRefs create_refs_, update_refs_;
@@ -95,7 +121,17 @@ void CommandLine::Define() {
   describe_ = app_.add_subcommand("describe", "Show details of a resource");
   describe_->add_option("args", f_.describe_args, "KIND NAME... or KIND/NAME...")->required();
   DefineDelete();
+  DefineLogs();
   DefineService();
+}
+
+void CommandLine::DefineLogs() {
+  logs_ = app_.add_subcommand("logs", "Print the logs of a Service's instances, or of a pod");
+  logs_->add_option("target", f_.logs.target, "ksvc/NAME, rev/NAME, config/NAME, pod/NAME or POD")
+      ->required();
+  logs_->add_flag("-f,--follow", f_.logs.follow,
+                  "Keep streaming new output (and, for a Service, new instances)");
+  logs_->add_option("--tail", f_.tail, "Lines of each log to start with (-1: all kept lines)");
 }
 
 void CommandLine::DefineApply() {
@@ -174,6 +210,10 @@ void CommandLine::DefineService() {
 }
 
 int CommandLine::Run(const std::vector<std::string>& args) {
+  if (args.size() > 1 && args[1] == "load") {  // `ebb load` parses its own flags (src/load)
+    return load::Main(std::vector<std::string>(args.begin() + 1, args.end()),
+                      PodCounters(env_.connect));
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   if (!reversed.empty()) reversed.pop_back();  // the program name
   try {
@@ -269,6 +309,10 @@ int CommandLine::Dispatch() {
   if (delete_->parsed())
     return WithContext([&](CommandContext& c) { return RunDelete(f_.del, c); });
   if (service_->parsed()) return DispatchService();
+  if (logs_->parsed()) {
+    if (f_.tail >= 0) f_.logs.tail = f_.tail;
+    return WithContext([&](CommandContext& c) { return RunLogs(f_.logs, c); });
+  }
   env_.out << app_.help();
   return 0;
 }

@@ -1,7 +1,8 @@
 // The `ebb` command-line client: every `ebb` command except `ebb serve` (src/main.cc sends that
 // to ebb::serve::Main and everything else here).
 //
-//   ebb version | apply | get | describe | delete | service create|update|delete|list|describe
+//   ebb version | apply | get | describe | delete | logs | service create|update|delete|list|
+//   describe
 //   global flags: --kubeconfig FILE, --data-dir DIR, -n/--namespace NS (kubeconfig.h says which
 //   kubeconfig is read)
 //

@@ -64,6 +64,10 @@ class CliTest : public ::testing::Test {
                               Deadline d, const WatchHandler& h) override {
       return f_.Watch(t, ns, o, d, h);
     }
+    Result<ApiResponse> PodLog(const std::string& ns, const std::string& pod, const LogOptions& o,
+                               const LineHandler& h) override {
+      return f_.PodLog(ns, pod, o, h);
+    }
 
    private:
     FakeApiClient& f_;
@@ -81,10 +85,23 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, HelpListsServeAndTheCommands) {
   EXPECT_EQ(Run({"--help"}), 0);
   for (const char* line : {"serve", "Run the ebb server (gateway, API, controller)", "version",
-                           "apply", "get", "describe", "delete", "service"}) {
+                           "apply", "get", "describe", "delete", "logs", "service"}) {
     EXPECT_NE(out_.str().find(line), std::string::npos) << line << "\n" << out_.str();
   }
   EXPECT_TRUE(connects_.empty());
+}
+
+TEST_F(CliTest, LogsTakesATargetFollowAndTail) {
+  client_.Put(PodType(), {{"metadata", {{"name", "p"}, {"namespace", "team"}}}});
+  client_.pod_logs["p"] = {"one", "two", "three"};
+  EXPECT_EQ(Run({"logs", "pod/p", "-n", "team", "--tail", "2", "-f"}), 0);
+  EXPECT_EQ(out_.str(), "two\nthree\n");
+  EXPECT_EQ(client_.log_calls, (std::vector<std::string>{"LOG team/p follow tail=2"}));
+  out_.str("");
+  EXPECT_EQ(Run({"logs", "p", "-n", "team"}), 0);
+  EXPECT_EQ(out_.str(), "one\ntwo\nthree\n");
+  EXPECT_EQ(Run({"logs"}), 1);
+  EXPECT_NE(err_.str().find("See 'ebb logs --help' for usage."), std::string::npos) << err_.str();
 }
 
 TEST_F(CliTest, NoCommandPrintsHelp) {

@@ -8,10 +8,13 @@
 // Patch (RFC 7386, with a metadata.resourceVersion precondition) and Delete (Status Success /
 // 404). Watch delivers `watch_events` and then reports kTimeout, as a quiet server would once
 // the deadline passes. `errors` overrides the answer to one call ("GET services/default/x").
-// Every call is recorded in `calls`. Not thread-safe.
+// Every call is recorded in `calls`. Not thread-safe, except PodLog (followed logs run on
+// several threads): it reads `pod_logs` (set before the command runs; a pod missing there is
+// 404, or `pod_log_errors` answers) and records into `log_calls`, under its own mutex.
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -182,12 +185,39 @@ class FakeApiClient : public ApiClient {
     return Status(Code::kTimeout, "timed out waiting for watch events");
   }
 
+  Result<ApiResponse> PodLog(const std::string& ns, const std::string& pod,
+                             const LogOptions& options, const LineHandler& handler) override {
+    std::vector<std::string> lines;
+    {
+      std::lock_guard lock(log_mu_);
+      std::string call = "LOG " + ns + "/" + pod;
+      if (options.follow) call += " follow";
+      if (options.tail_lines) call += " tail=" + std::to_string(*options.tail_lines);
+      log_calls.push_back(call);
+      if (auto e = pod_log_errors.find(pod); e != pod_log_errors.end()) return e->second;
+      auto it = pod_logs.find(pod);
+      if (it == pod_logs.end()) return NotFound(PodType(), pod);
+      lines = it->second;
+    }
+    size_t from = 0;
+    if (options.tail_lines && lines.size() > static_cast<size_t>(*options.tail_lines)) {
+      from = lines.size() - *options.tail_lines;
+    }
+    for (size_t i = from; i < lines.size(); ++i) {
+      if (!handler(lines[i])) break;
+    }
+    return ApiResponse{200, nullptr, ""};
+  }
+
   std::vector<std::string> calls;
   std::map<std::string, ApiResponse> errors;  // call -> answer instead of the normal one
   std::vector<json> applied;                  // manifests given to Apply
   std::vector<json> patches;                  // patches given to Patch
   std::vector<WatchEvent> watch_events;       // delivered by the next Watch calls, in order
   std::optional<ApiResponse> watch_end;       // how a Watch ends once events run out
+  std::map<std::string, std::vector<std::string>> pod_logs;  // pod name -> its lines
+  std::map<std::string, ApiResponse> pod_log_errors;         // pod name -> answer instead
+  std::vector<std::string> log_calls;                         // guarded by log_mu_
 
  private:
   static std::string Key(const ResourceType& type, const std::string& ns, const std::string& name) {
@@ -284,6 +314,7 @@ class FakeApiClient : public ApiClient {
 
   std::map<std::string, json> objects_;
   long long rv_ = 100;
+  std::mutex log_mu_;
 };
 
 }  // namespace ebb::cli

@@ -191,6 +191,29 @@ Result<ApiResponse> HttpsApiClient::Watch(const ResourceType& type, const std::s
   return Consume(source, deadline, handler);
 }
 
+Result<ApiResponse> HttpsApiClient::PodLog(const std::string& ns, const std::string& pod,
+                                           const LogOptions& options,
+                                           const LineHandler& handler) {
+  Query query;
+  if (options.follow) query.emplace_back("follow", "true");
+  if (options.tail_lines) query.emplace_back("tailLines", std::to_string(*options.tail_lines));
+  std::string target = WithQuery(ResourcePath(PodType(), ns, pod) + "/log", query);
+  Result<std::unique_ptr<LineSource>> stream = transport_->Stream({"GET", target, "", "", "*/*"});
+  if (!stream.ok()) return stream.status();
+  LineSource& source = **stream;
+  if (source.status() < 200 || source.status() >= 300) {
+    return MakeApiResponse(source.status(), DrainBody(source));
+  }
+  // A followed log may be silent for hours; a plain one is written at once.
+  std::optional<std::chrono::milliseconds> idle;
+  if (!options.follow) idle = std::chrono::seconds(30);
+  while (true) {
+    Result<std::optional<std::string>> line = source.NextLine(idle);
+    if (!line.ok()) return line.status();
+    if (!line->has_value() || !handler(**line)) return ApiResponse{200, nullptr, ""};
+  }
+}
+
 Result<ApiResponse> HttpsApiClient::Consume(LineSource& stream, Deadline deadline,
                                             const WatchHandler& handler) {
   const Status timed_out(Code::kTimeout, "timed out waiting for watch events");

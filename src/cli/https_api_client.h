@@ -8,6 +8,7 @@
 //   Patch         PATCH …/{name}?fieldManager=ebb                      application/merge-patch+json
 //   Delete        DELETE …/{name}  body {"propagationPolicy":"Background"}
 //   Watch         GET  …/{plural}?watch=true&resourceVersion=…         NDJSON events
+//   PodLog        GET  /api/v1/namespaces/{ns}/pods/{pod}/log?follow=true&tailLines=N  text
 // dry_run adds dryRun=All. The HTTP exchange goes through HttpTransport so that tests can check
 // the requests without a server.
 #pragma once
@@ -82,6 +83,8 @@ class HttpsApiClient final : public ApiClient {
   Result<ApiResponse> Watch(const ResourceType& type, const std::string& ns,
                             const ListOptions& options, Deadline deadline,
                             const WatchHandler& handler) override;
+  Result<ApiResponse> PodLog(const std::string& ns, const std::string& pod,
+                             const LogOptions& options, const LineHandler& handler) override;
 
  private:
   Result<ApiResponse> Send(HttpCall call);

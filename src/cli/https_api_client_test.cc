@@ -223,6 +223,64 @@ TEST_F(HttpsApiClientTest, WatchPastTheDeadlineTimesOutAtOnce) {
   EXPECT_EQ(end.status().code(), Code::kTimeout);
 }
 
+TEST_F(HttpsApiClientTest, PodLogDeliversLinesUntilTheLogEnds) {
+  std::vector<std::optional<std::chrono::milliseconds>> idle;
+  transport_->stream = std::make_unique<ScriptedLines>(
+      200,
+      std::deque<Result<std::optional<std::string>>>{std::optional<std::string>("one"),
+                                                     std::optional<std::string>("two")},
+      &idle);
+  std::vector<std::string> seen;
+  Result<ApiResponse> end = client_->PodLog("default", "hello-00001-deployment-abcde", {},
+                                            [&](const std::string& line) {
+                                              seen.push_back(line);
+                                              return true;
+                                            });
+  ASSERT_TRUE(end.ok());
+  EXPECT_EQ(end->code, 200);
+  EXPECT_EQ(seen, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(Last().method, "GET");
+  EXPECT_EQ(Last().target, "/api/v1/namespaces/default/pods/hello-00001-deployment-abcde/log");
+  ASSERT_FALSE(idle.empty());
+  EXPECT_TRUE(idle[0].has_value());  // a plain log is bounded
+}
+
+TEST_F(HttpsApiClientTest, PodLogFollowWaitsForeverAndStopsWhenTheHandlerSays) {
+  std::vector<std::optional<std::chrono::milliseconds>> idle;
+  transport_->stream = std::make_unique<ScriptedLines>(
+      200,
+      std::deque<Result<std::optional<std::string>>>{std::optional<std::string>("a"),
+                                                     std::optional<std::string>("b")},
+      &idle);
+  LogOptions options;
+  options.follow = true;
+  options.tail_lines = 5;
+  int lines = 0;
+  Result<ApiResponse> end =
+      client_->PodLog("team", "p", options, [&](const std::string&) { return ++lines < 1; });
+  ASSERT_TRUE(end.ok());
+  EXPECT_EQ(lines, 1);
+  EXPECT_EQ(Last().target, "/api/v1/namespaces/team/pods/p/log?follow=true&tailLines=5");
+  EXPECT_EQ(idle, (std::vector<std::optional<std::chrono::milliseconds>>{std::nullopt}));
+}
+
+TEST_F(HttpsApiClientTest, PodLogErrorsAreAnswers) {
+  transport_->stream = std::make_unique<ScriptedLines>(
+      404, std::deque<Result<std::optional<std::string>>>{std::optional<std::string>(
+               R"({"kind":"Status","reason":"NotFound","code":404})")});
+  Result<ApiResponse> r =
+      client_->PodLog("default", "nope", {}, [](const std::string&) { return true; });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->code, 404);
+  EXPECT_EQ(r->body["reason"], "NotFound");
+
+  transport_->stream = std::make_unique<ScriptedLines>(
+      200, std::deque<Result<std::optional<std::string>>>{
+               Status(Code::kUnavailable, "connection reset")});
+  r = client_->PodLog("default", "p", {}, [](const std::string&) { return true; });
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+}
+
 TEST(UrlEncodeTest, EncodesReservedCharacters) {
   EXPECT_EQ(UrlEncode("a-b_c.d~e"), "a-b_c.d~e");
   EXPECT_EQ(UrlEncode("k in (a,b)"), "k%20in%20%28a%2Cb%29");

@@ -64,6 +64,18 @@ std::string SetSeconds(Seconds* out, const std::string& t) {
   return "";
 }
 
+// A positive Go duration kept in milliseconds ("2s", "1500ms").
+std::string SetPositiveMillis(std::chrono::milliseconds* out, const std::string& t) {
+  std::chrono::nanoseconds d;
+  if (!ParseGoDuration(t, &d)) return Quoted(t) + " is not a duration (e.g. \"10s\", \"500ms\")";
+  if (d.count() <= 0) return Quoted(t) + " must be more than zero";
+  if (d % std::chrono::milliseconds(1) != std::chrono::nanoseconds(0)) {
+    return Quoted(t) + " must be a whole number of milliseconds";
+  }
+  *out = std::chrono::duration_cast<std::chrono::milliseconds>(d);
+  return "";
+}
+
 std::string SetString(std::string* out, const std::string& t) {
   *out = t;
   return "";
@@ -146,6 +158,7 @@ KeyTable NetworkKeys(Network& n) {
       {"domain-template", Bind(SetString, &n.domain_template)},
       {"tag-template", Bind(SetString, &n.tag_template)},
       {"default-external-scheme", Bind(SetString, &n.default_external_scheme)},
+      {"header-read-timeout", Bind(SetPositiveMillis, &n.header_read_timeout)},
   };
 }
 

@@ -59,6 +59,10 @@ struct Network {  // config-network
   std::string domain_template = "{{.Name}}.{{.Namespace}}.{{.Domain}}";
   std::string tag_template = "{{.Tag}}-{{.Name}}";
   std::string default_external_scheme = "http";
+  // ebb's own key (no Knative equivalent): once the first byte of a request head reaches the
+  // gateway, the whole head must arrive within this; slower clients are cut. A Go duration
+  // ("10s", "2s", "500ms"), more than zero, whole milliseconds.
+  std::chrono::milliseconds header_read_timeout{10'000};
 };
 
 struct Gc {  // config-gc; "disabled" in the file is stored as -1 (no limit / never)

@@ -20,6 +20,7 @@ TEST(ParseConfigTest, EmptyTextGivesKnativeDefaults) {
   EXPECT_EQ(c.defaults.revision_timeout_seconds, 300);
   EXPECT_EQ(c.domain.domain, "example.com");
   EXPECT_EQ(c.network.domain_template, "{{.Name}}.{{.Namespace}}.{{.Domain}}");
+  EXPECT_EQ(c.network.header_read_timeout, std::chrono::seconds(10));
   EXPECT_EQ(c.gc.max_non_active_revisions, 1000);
   EXPECT_EQ(c.deployment.progress_deadline, Seconds(600));
   EXPECT_EQ(c.tracing.backend, "none");
@@ -126,6 +127,7 @@ network:
   domain-template: "{{.Name}}-{{.Namespace}}.{{.Domain}}"
   tag-template: "{{.Name}}-{{.Tag}}"
   default-external-scheme: https
+  header-read-timeout: 1500ms
 gc:
   min-non-active-revisions: 2
   max-non-active-revisions: disabled
@@ -146,6 +148,7 @@ tracing:
   EXPECT_EQ(c.network.domain_template, "{{.Name}}-{{.Namespace}}.{{.Domain}}");
   EXPECT_EQ(c.network.tag_template, "{{.Name}}-{{.Tag}}");
   EXPECT_EQ(c.network.default_external_scheme, "https");
+  EXPECT_EQ(c.network.header_read_timeout, std::chrono::milliseconds(1500));
   EXPECT_EQ(c.gc.min_non_active_revisions, 2);
   EXPECT_EQ(c.gc.max_non_active_revisions, -1);
   EXPECT_EQ(c.gc.retain_since_create_time, Seconds(3600));
@@ -287,6 +290,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"network: {default-external-scheme: ftp}", "network.default-external-scheme",
                 "\"http\" or \"https\""},
         BadCase{"network: {ingress-class: x}", "network.ingress-class", "unknown key"},
+        BadCase{"network: {header-read-timeout: 0s}", "network.header-read-timeout",
+                "more than zero"},
+        BadCase{"network: {header-read-timeout: -2s}", "network.header-read-timeout",
+                "more than zero"},
+        BadCase{"network: {header-read-timeout: soon}", "network.header-read-timeout",
+                "not a duration"},
+        BadCase{"network: {header-read-timeout: 1500us}", "network.header-read-timeout",
+                "whole number of milliseconds"},
         BadCase{"gc: {min-non-active-revisions: -1}", "gc.min-non-active-revisions", "negative"},
         BadCase{"gc: {max-non-active-revisions: -2}", "gc.max-non-active-revisions", "negative"},
         BadCase{"gc: {min-non-active-revisions: 5, max-non-active-revisions: 4}",

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace ebb::controller {
-namespace {
+namespace conditions_test {
 
 using nlohmann::json;
 
@@ -72,5 +72,5 @@ TEST(GetConditionTest, ReadsFromStatus) {
   EXPECT_EQ(ConditionStatus(json("not an object"), "Ready"), "");
 }
 
-}  // namespace
+}  // namespace conditions_test
 }  // namespace ebb::controller

@@ -5,7 +5,7 @@
 #include "controller/meta.h"
 
 namespace ebb::controller {
-namespace {
+namespace configuration_rules_test {
 
 using nlohmann::json;
 
@@ -140,5 +140,5 @@ TEST(ConfigurationStatusTest, Fields) {
   EXPECT_FALSE(empty.contains("latestCreatedRevisionName"));
 }
 
-}  // namespace
+}  // namespace configuration_rules_test
 }  // namespace ebb::controller

@@ -14,7 +14,7 @@
 #include "controller/meta.h"
 
 namespace ebb::controller {
-namespace {
+namespace controller_test {
 
 using api::Kind;
 using nlohmann::json;
@@ -508,5 +508,5 @@ TEST_F(ControllerTest, WorkerThreadReconcilesUntilStopped) {
   EXPECT_FALSE(controller_->Start().ok());
 }
 
-}  // namespace
+}  // namespace controller_test
 }  // namespace ebb::controller

@@ -5,7 +5,7 @@
 #include "api/naming.h"
 
 namespace ebb::controller {
-namespace {
+namespace gc_test {
 
 using nlohmann::json;
 using std::chrono::hours;
@@ -100,5 +100,5 @@ TEST(RevisionGcTest, LastActiveTimeOrdersRevisions) {
   EXPECT_EQ(plan.to_delete, (Names{"hello-00002", "hello-00003"}));
 }
 
-}  // namespace
+}  // namespace gc_test
 }  // namespace ebb::controller

@@ -8,7 +8,7 @@
 #include <fstream>
 
 namespace ebb::controller {
-namespace {
+namespace revision_health_test {
 
 using nlohmann::json;
 using State = RevisionHealth::Report::State;
@@ -127,5 +127,5 @@ TEST(LocalExecutableHealthTest, NoContainerFails) {
   EXPECT_EQ(health.Check(json::object()).state, State::kFailed);
 }
 
-}  // namespace
+}  // namespace revision_health_test
 }  // namespace ebb::controller

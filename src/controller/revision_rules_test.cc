@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace ebb::controller {
-namespace {
+namespace revision_rules_test {
 
 using nlohmann::json;
 using Report = RevisionHealth::Report;
@@ -100,5 +100,5 @@ TEST(RevisionStatusTest, SameReportSameStatus) {
   EXPECT_EQ(RevisionStatus(rev, Ready(), "T1"), rev["status"]);
 }
 
-}  // namespace
+}  // namespace revision_rules_test
 }  // namespace ebb::controller

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace ebb::controller {
-namespace {
+namespace route_rules_test {
 
 using nlohmann::json;
 
@@ -187,5 +187,5 @@ TEST(RoutingStateTest, RoutedRevisionsAreActiveOthersReserve) {
   EXPECT_EQ(changes, (std::vector<Change>{{"r2", "active"}, {"r4", "reserve"}, {"r6", "reserve"}}));
 }
 
-}  // namespace
+}  // namespace route_rules_test
 }  // namespace ebb::controller

@@ -5,7 +5,7 @@
 #include "controller/meta.h"
 
 namespace ebb::controller {
-namespace {
+namespace service_rules_test {
 
 using nlohmann::json;
 
@@ -231,5 +231,5 @@ TEST(ServiceStatusTest, SkippedRouteKeepsPreviousRouteFields) {
   EXPECT_EQ(status, svc["status"]);
 }
 
-}  // namespace
+}  // namespace service_rules_test
 }  // namespace ebb::controller

@@ -5,7 +5,7 @@
 #include <thread>
 
 namespace ebb::controller {
-namespace {
+namespace work_queue_test {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -94,5 +94,5 @@ TEST(KeyTest, ToString) {
   EXPECT_EQ(ToString(Key{api::Kind::kRevision, "ns", "r"}), "Revision ns/r");
 }
 
-}  // namespace
+}  // namespace work_queue_test
 }  // namespace ebb::controller

@@ -11,6 +11,7 @@
 
 #include "gateway/compiled_routes.h"
 #include "gateway/worker.h"
+#include "tracing/tracer.h"
 
 namespace ebb::gateway {
 
@@ -138,13 +139,17 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(Options options, Callbacks callb
   auto endpoint = ParseListen(options.listen);
   if (!endpoint.ok()) return endpoint.status();
   EBB_RETURN_IF_ERROR(CheckPortFree(*endpoint));
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = options.threads > 0 ? options.threads : DefaultWorkerCount();
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   for (int i = 0; i < std::max(1, threads); ++i) {
     impl->workers.push_back(
-        std::make_unique<Worker>(i, impl->options.limits, callbacks, impl->seeds()));
+        std::make_unique<Worker>(i, impl->options.limits, callbacks, impl->seeds(),
+                                 impl->options.metrics));
+    tracing::Tracer* tracer = impl->options.tracer;
+    if (tracer != nullptr && tracer->enabled()) {
+      impl->workers.back()->set_tracer(tracer->NewWorker());
+    }
     // The first bind picks the port when 0 was asked; the others share it (SO_REUSEPORT).
     EBB_RETURN_IF_ERROR(impl->workers.back()->Listen(*endpoint));
     if (i == 0) *endpoint = impl->workers.front()->local_endpoint();
@@ -244,6 +249,23 @@ GatewayStats Gateway::Stats() const {
   GatewayStats stats;
   for (const auto& worker : impl_->workers) worker->counters().AddTo(stats);
   return stats;
+}
+
+std::vector<RevisionMetrics> Gateway::Metrics() const {
+  std::vector<RevisionPtr> states;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (const auto& [key, state] : impl_->revisions) states.push_back(state);
+  }
+  std::vector<RevisionMetrics> out;
+  for (const RevisionPtr& state : states) {
+    RevisionMetrics& m = out.emplace_back(RevisionMetrics{state->key(), {}, state->parked()});
+    // The workers' RequestStats are single-writer atomics: read in place, no post.
+    for (std::size_t w = 0; w < impl_->workers.size(); ++w) {
+      state->view(static_cast<int>(w)).requests.AddTo(m.requests);
+    }
+  }
+  return out;
 }
 
 void Gateway::Stop() {

@@ -25,6 +25,11 @@
 
 #include "common/status.h"
 #include "gateway/route_table.h"
+#include "metrics/request_stats.h"
+
+namespace ebb::tracing {
+class Tracer;
+}  // namespace ebb::tracing
 
 namespace ebb::gateway {
 
@@ -55,6 +60,11 @@ struct Options {
   std::string listen = "127.0.0.1:8080";  // "ip:port"; port 0 picks a free port
   int threads = 0;                        // worker event loops; 0 = one per CPU
   Limits limits;
+  // Per-revision request metrics (Metrics(), on_cold_response); off: nothing is recorded.
+  bool metrics = true;
+  // Tracing and the request log (tracing/tracer.h); null or not enabled(): off, and the
+  // request path pays one pointer test. Not owned; must outlive the gateway.
+  tracing::Tracer* tracer = nullptr;
 };
 
 // A ready instance of a revision.
@@ -70,6 +80,14 @@ struct RevisionLoad {
   double average_concurrency = 0;  // time-weighted in-flight requests, parked ones included
   std::uint64_t requests = 0;      // arrivals
   int in_flight = 0;               // now
+};
+
+// Request metrics of one revision since it was first routed, summed over the workers at the
+// time of the call (Options::metrics; metrics/request_stats.h).
+struct RevisionMetrics {
+  std::string revision;
+  metrics::RequestStatsSnapshot requests;
+  int parked = 0;  // requests in the activator queue now
 };
 
 // Monotonic counters since Start, summed over the workers (`gateway.<name>`).
@@ -92,6 +110,11 @@ struct Callbacks {
   // Connecting to an instance failed (refused, timed out).
   std::function<void(const std::string& revision, const std::string& endpoint_id)>
       on_instance_failure;
+  // Metrics only: a request that parked while its worker knew no ready instance of `revision`
+  // (a cold start) got the first byte of an instance's response at `first_byte`.
+  std::function<void(const std::string& revision,
+                     std::chrono::steady_clock::time_point first_byte)>
+      on_cold_response;
 };
 
 class Gateway {
@@ -116,6 +139,9 @@ class Gateway {
   // every second by one caller.
   std::vector<RevisionLoad> Collect();
   GatewayStats Stats() const;
+  // Per revision the gateway tracks: its request metrics (all zero with Options::metrics off).
+  // Reads the workers' counters without waiting for them.
+  std::vector<RevisionMetrics> Metrics() const;
 
   // Graceful: stops accepting, closes idle connections, lets requests in flight finish for up
   // to Limits::drain_timeout, then closes the rest and joins the workers. Idempotent.

@@ -337,6 +337,26 @@ TEST_F(GatewayProxyTest, StalePooledConnectionIsReplacedTransparently) {
   }
 }
 
+TEST_F(GatewayProxyTest, AfterA502TheClientConnectionGoesOn) {
+  // The first request dies with its instance (its connection closes before any response, as
+  // when the app is killed while serving it): 502, and the client may send the next one on the
+  // same connection. A 502 that kept "keep-alive" but closed would fail that next request.
+  std::atomic<int> seen{0};
+  FakeUpstream upstream([&](const UpstreamRequest&, TestConn& c) {
+    if (seen++ == 0) return false;
+    return Respond(c, 200, "alive");
+  });
+  Start();
+  Serve(upstream);
+  auto conn = Connect(address());
+  ASSERT_TRUE(conn->Send(Get(kHost)));
+  auto failed = ReadResponse(*conn);
+  EXPECT_EQ(failed.status, 502);
+  EXPECT_EQ(failed.fields.count("connection"), 0u) << failed.fields["connection"];
+  ASSERT_TRUE(conn->Send(Get(kHost)));
+  EXPECT_EQ(ReadResponse(*conn).body, "alive");
+}
+
 TEST_F(GatewayProxyTest, HeadResponseHasNoBody) {
   FakeUpstream upstream([](const UpstreamRequest& req, TestConn& c) {
     return c.Send(std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n") +

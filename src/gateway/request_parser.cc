@@ -143,7 +143,7 @@ void RequestParser::on_header_impl(error_code& ec) {
 }
 
 void BuildUpstreamHead(const RequestHead& head, const char* base, std::string_view client_ip,
-                       std::string& scratch, GatherList& out) {
+                       std::string& scratch, GatherList& out, std::string_view extra_fields) {
   scratch.clear();
   out.clear();
   // 1. Text the gateway writes, all built before any view of it is taken.
@@ -171,7 +171,10 @@ void BuildUpstreamHead(const RequestHead& head, const char* base, std::string_vi
     out.Add(base, head.line_end);
   }
   AddKeptFields(head.fields, base, out);
-  out.Add(text.substr(line_size));
+  std::string_view generated = text.substr(line_size);
+  out.Add(generated.substr(0, generated.size() - 2));  // up to the blank line
+  out.Add(extra_fields);
+  out.Add(generated.substr(generated.size() - 2));
 }
 
 }  // namespace ebb::gateway

@@ -88,9 +88,11 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 // Writes the head to send upstream into `out`: the request line (rewritten to HTTP/1.1 for
 // 1.0 clients), the kept fields, then generated ones: "Connection: Upgrade" when tunnelling,
 // X-Forwarded-For (prior values + client), X-Forwarded-Host, X-Forwarded-Proto and Forwarded
-// (RFC 7239, prior elements + ours), and the blank line. Generated text lives in `scratch`,
-// which must stay unchanged until `out` has been written.
+// (RFC 7239, prior elements + ours), then `extra_fields` (complete "Name: value\r\n" lines:
+// the trace context, see tracing/context.h), and the blank line. Generated text lives in
+// `scratch`, which must stay unchanged until `out` has been written, as must `extra_fields`.
 void BuildUpstreamHead(const RequestHead& head, const char* base, std::string_view client_ip,
-                       std::string& scratch, GatherList& out);
+                       std::string& scratch, GatherList& out,
+                       std::string_view extra_fields = {});
 
 }  // namespace ebb::gateway

@@ -27,6 +27,7 @@
 #include "gateway/instance.h"
 #include "gateway/load_accumulator.h"
 #include "gateway/route_table.h"
+#include "metrics/request_stats.h"
 
 namespace ebb::gateway {
 
@@ -59,12 +60,14 @@ struct RevisionTimeouts {
 
 class RevisionState {
  public:
-  // Owned by one worker: its view of the ready set (published by posting to the worker) and
-  // its load accumulator. Cache-line aligned so workers do not share lines.
+  // Owned by one worker: its view of the ready set (published by posting to the worker), its
+  // load accumulator and its request metrics (written by the worker only, read by scrapes).
+  // Cache-line aligned so workers do not share lines.
   struct alignas(64) WorkerView {
     std::shared_ptr<const InstanceSet> instances;
     LoadAccumulator load;
     std::uint32_t cursor = 0;
+    metrics::RequestStats requests;
   };
 
   RevisionState(std::string key, int workers, std::size_t queue_max_requests,

@@ -137,11 +137,17 @@ void Session::BeginRequest(const RevisionPtr& revision) {
   pump_started_ = false;
   pump_status_ = 0;
   request_ahead_ = 0;
+  reply_status_ = 0;
+  parked_ = parked_cold_ = false;
   revision_->view(worker_.index()).load.Arrive(arrival_);
+  TraceBegin();
 }
 
 void Session::EndRequest() {
-  revision_->view(worker_.index()).load.Depart(Now());
+  SteadyTime end = Now();
+  revision_->view(worker_.index()).load.Depart(end);
+  RecordRequest(end);
+  TraceEnd(end);
   revision_.reset();
 }
 
@@ -170,6 +176,7 @@ Task<bool> Session::SendReply(int status, std::string_view detail) {
   ErrorCode ec;
   co_await boost::asio::async_write(client_, boost::asio::buffer(scratch_), Await(ec));
   wrote_response_ = true;
+  reply_status_ = status;
   co_return keep_alive && !ec;
 }
 

@@ -25,6 +25,7 @@
 #include "gateway/request_parser.h"
 #include "gateway/response_parser.h"
 #include "gateway/revision_state.h"
+#include "tracing/request_trace.h"
 
 namespace ebb::gateway {
 
@@ -68,6 +69,21 @@ class Session : public std::enable_shared_from_this<Session> {
   SteadyTime RequestDeadline() const;
   SteadyTime ExchangeDeadline() const;
   void Close();
+
+  // session_metrics.cc: the revision's request metrics (when Worker::metrics()).
+  void RecordRequest(SteadyTime end);
+  void NoteParked();
+  void NoteUnparked();
+  void NoteFirstByte();
+
+  // session_trace.cc: tracing and the request log (when Worker::tracer()).
+  void TraceBegin();
+  void TraceCaptureHead();
+  void TraceParkStart();
+  void TraceParkEnd();
+  void TraceCallStart();
+  std::string_view TraceUpstreamFields();
+  void TraceEnd(SteadyTime end);
 
   // session_deadline.cc: the watchdog.
   void SetDeadline(SteadyTime deadline);
@@ -130,6 +146,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // Parking.
   Timer park_timer_;
   std::uint64_t park_seq_ = 0;
+
+  // Metrics of the request in progress (session_metrics.cc).
+  int reply_status_ = 0;      // status of the gateway's own reply; 0 if it sent none
+  SteadyTime parked_at_;      // when it parked, if parked_
+  bool parked_ = false;       // it waited in the activator queue
+  bool parked_cold_ = false;  // ... while no instance was ready: a cold start
+
+  // Tracing and the request log of the request in progress (session_trace.cc).
+  tracing::RequestTrace trace_;
+  std::uint64_t response_body_bytes_ = 0;  // of the instance's response, sent to the client
 
   // The side coroutine of an exchange: the request body pump, or one tunnel direction.
   Timer side_timer_;

@@ -34,6 +34,7 @@ Task<bool> Session::Proxy() {
       instance_ = co_await Park();
       if (!instance_) co_return reply_keep_alive_;
     }
+    TraceCallStart();
     Connected connected = TakePooled() ? Connected::kYes : co_await ConnectFresh();
     if (connected == Connected::kYes) break;
     const Instance* failed = instance_.get();
@@ -83,9 +84,11 @@ Task<InstancePtr> Session::Park() {
     co_return nullptr;
   }
   WorkerCounters::Bump(worker_.counters().requests_parked);
+  NoteParked();
   if (first && worker_.callbacks().on_demand) worker_.callbacks().on_demand(revision_->key());
   if (parked == RevisionState::ParkResult::kParked) {
     phase_ = Phase::kParked;
+    TraceParkStart();
     SetDeadline(ticket->deadline);
     park_timer_.expires_at(SteadyTime::max());
     ErrorCode ec;
@@ -93,6 +96,8 @@ Task<InstancePtr> Session::Park() {
   }
   using State = ParkTicket::State;
   State state = revision_->Leave(*ticket, aborted_ ? State::kCancelled : State::kExpired);
+  NoteUnparked();
+  TraceParkEnd();
   if (state == State::kAssigned) {
     if (!aborted_ && Now() < ticket->deadline) co_return std::move(ticket->assigned);
     revision_->Release(*ticket->assigned, Now());  // woke too late to use it

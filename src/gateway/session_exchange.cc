@@ -97,14 +97,15 @@ Task<bool> Session::FailExchange(Outcome outcome) {
   WorkerCounters::Bump(status == 504   ? counters.responses_timeout
                        : status == 502 ? counters.responses_bad_gateway
                                        : counters.responses_bad_request);
-  co_await SendReply(status);
-  co_return false;
+  // The client's connection outlives the failed exchange when the reply can say so (the
+  // request was read whole); the reply says "Connection: close" otherwise.
+  co_return co_await SendReply(status);
 }
 
 // Fills gather_ with the upstream head and the body bytes already read. Returns an HTTP
 // status when the buffered body is invalid or too large, else 0.
 int Session::PrepareRequestHead() {
-  BuildUpstreamHead(head_, in_.data(), client_ip_, scratch_, gather_);
+  BuildUpstreamHead(head_, in_.data(), client_ip_, scratch_, gather_, TraceUpstreamFields());
   request_->eager(true);
   if (request_->is_done() || in_.size() == head_.size) return 0;
   ErrorCode ec;
@@ -189,6 +190,7 @@ Task<Session::Outcome> Session::RelayBody() {
     co_await boost::asio::async_write(client_, Span(gather_), Await(ec));
     if (ec) co_return Outcome::kAborted;
     if (!wrote_response_ || timeouts_.idle.count() > 0) {
+      if (!wrote_response_) NoteFirstByte();
       wrote_response_ = true;
       last_write_ = Now();
       SetDeadline(ExchangeDeadline());
@@ -214,12 +216,14 @@ std::size_t Session::AddResponseBody(std::size_t from, ErrorCode& ec) {
   if (head_.version < 11 && response_->chunked()) {
     for (const auto& [begin, end] : response_->chunk_data()) {
       gather_.Add(up_.data() + begin, end - begin);
+      response_body_bytes_ += end - begin;
     }
     return n;
   }
   std::size_t skip = response_ahead_;
   std::size_t relay = RelayableBytes(*response_, n, up_.size() - from, response_ahead_);
   gather_.Add(up_.data() + from + skip, relay - skip);
+  response_body_bytes_ += relay - skip;
   return n;
 }
 
@@ -231,6 +235,7 @@ Task<Session::Outcome> Session::Tunnel() {
   co_await boost::asio::async_write(client_, boost::asio::buffer(up_.data(), up_.size()),
                                     Await(ec));
   if (ec) co_return Outcome::kAborted;
+  NoteFirstByte();
   wrote_response_ = true;
   last_write_ = Now();
   SetDeadline(ExchangeDeadline());

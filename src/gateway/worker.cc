@@ -1,7 +1,9 @@
 #include "gateway/worker.h"
 
+#include <sched.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "gateway/session.h"
@@ -19,6 +21,13 @@ void Add(std::uint64_t& sum, const std::atomic<std::uint64_t>& counter) {
 
 }  // namespace
 
+int DefaultWorkerCount() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 void WorkerCounters::AddTo(GatewayStats& s) const {
   Add(s.connections_accepted, connections_accepted);
   Add(s.requests, requests);
@@ -32,10 +41,12 @@ void WorkerCounters::AddTo(GatewayStats& s) const {
   Add(s.upstream_connect_failures, upstream_connect_failures);
 }
 
-Worker::Worker(int index, const Limits& limits, const Callbacks& callbacks, std::uint64_t seed)
+Worker::Worker(int index, const Limits& limits, const Callbacks& callbacks, std::uint64_t seed,
+               bool metrics)
     : index_(index),
       limits_(limits),
       callbacks_(callbacks),
+      metrics_(metrics),
       io_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO),
       work_(io_.get_executor()),
       acceptor_(io_.get_executor()),

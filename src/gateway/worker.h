@@ -25,6 +25,18 @@
 namespace ebb::gateway {
 
 class Session;
+}  // namespace ebb::gateway
+
+namespace ebb::tracing {
+class WorkerTracer;
+}  // namespace ebb::tracing
+
+namespace ebb::gateway {
+
+// Worker count when Options::threads is 0: the CPUs this process may run on (its affinity mask,
+// as taskset or a cpuset sets it), at least 1. More event loops than usable CPUs only add
+// context switches between them.
+int DefaultWorkerCount();
 
 // gateway.<name> counters of one worker.
 struct WorkerCounters {
@@ -48,13 +60,17 @@ struct WorkerCounters {
 
 class Worker {
  public:
-  Worker(int index, const Limits& limits, const Callbacks& callbacks, std::uint64_t seed);
+  // `metrics`: record per-revision request metrics (Options::metrics).
+  Worker(int index, const Limits& limits, const Callbacks& callbacks, std::uint64_t seed,
+         bool metrics);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   // Before Start, from the starting thread: opens this worker's acceptor.
   Status Listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  // Before Start: this worker's tracing state (null: tracing and request log off).
+  void set_tracer(tracing::WorkerTracer* tracer) { tracer_ = tracer; }
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void Start();  // runs the loop on a new thread
   // Waits for the loop to finish (ForceStop posted); past `grace` the loop is stopped hard.
@@ -70,6 +86,8 @@ class Worker {
   int index() const { return index_; }
   const Limits& limits() const { return limits_; }
   const Callbacks& callbacks() const { return callbacks_; }
+  bool metrics() const { return metrics_; }
+  tracing::WorkerTracer* tracer() const { return tracer_; }
   const std::shared_ptr<const CompiledRoutes>& routes() const { return routes_; }
   void set_routes(std::shared_ptr<const CompiledRoutes> routes) { routes_ = std::move(routes); }
   UpstreamPool& pool() { return pool_; }
@@ -87,6 +105,8 @@ class Worker {
   const int index_;
   const Limits limits_;
   const Callbacks callbacks_;
+  const bool metrics_;
+  tracing::WorkerTracer* tracer_ = nullptr;  // owned by the tracing::Tracer
   WorkerCounters counters_;
   // Declared before io_ so that sessions destroyed with the io_context can still unregister.
   std::unordered_set<Session*> sessions_;  // worker thread only

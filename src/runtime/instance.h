@@ -3,6 +3,7 @@
 // (state-changing ones are queued and run after the callback returns).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ struct InstanceInfo {
   std::string pod;  // "{revision}-deployment-{id}"
   std::string host = "127.0.0.1";
   int port = 0;
+  // When its current process was spawned (the Clock's steady time); for the cold-start metric.
+  std::chrono::steady_clock::time_point started{};
 };
 
 struct ExitInfo {

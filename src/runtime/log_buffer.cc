@@ -4,8 +4,23 @@
 
 namespace ebb::runtime {
 
-LogBuffer::LogBuffer(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {
-  ring_.resize(capacity_);
+namespace {
+// The ring's first allocation; it doubles from there up to the capacity.
+constexpr std::size_t kInitialRing = 4096;
+}  // namespace
+
+// The ring grows as output arrives instead of being allocated whole: zero-filling 1 MiB costs
+// about a millisecond of page faults here, and an instance is created on a cold start's
+// critical path while most apps log a line or two.
+LogBuffer::LogBuffer(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
+
+// Until the ring first wraps, offset o lives at index o, so holding the first `bytes` offsets
+// keeps the layout of a full-size ring.
+void LogBuffer::GrowLocked(std::uint64_t bytes) {
+  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(bytes, capacity_));
+  if (ring_.size() >= want) return;
+  std::size_t doubled = std::max(kInitialRing, 2 * ring_.size());
+  ring_.resize(std::min(capacity_, std::max(want, doubled)));
 }
 
 void LogBuffer::Append(std::string_view data) {
@@ -16,6 +31,7 @@ void LogBuffer::Append(std::string_view data) {
     std::size_t skip = data.size() > capacity_ ? data.size() - capacity_ : 0;
     end_ += skip;
     data.remove_prefix(skip);
+    GrowLocked(end_ + data.size());
     std::size_t pos = end_ % capacity_;
     std::size_t first = std::min(data.size(), capacity_ - pos);
     std::copy_n(data.data(), first, ring_.data() + pos);
@@ -103,6 +119,11 @@ LogBuffer::Chunk LogBuffer::ReadFrom(std::uint64_t offset) const {
 std::uint64_t LogBuffer::TailOffset(int lines) const {
   std::lock_guard lock(mu_);
   return TailOffsetLocked(lines);
+}
+
+std::size_t LogBuffer::allocated() const {
+  std::lock_guard lock(mu_);
+  return ring_.size();
 }
 
 std::uint64_t LogBuffer::end_offset() const {

@@ -46,6 +46,8 @@ class LogBuffer {
   // Offset at which the last `lines` lines begin (for "tail then follow").
   std::uint64_t TailOffset(int lines) const;
   std::uint64_t end_offset() const;
+  // Bytes the ring holds now: it grows with the output, up to the capacity.
+  std::size_t allocated() const;
 
   // Blocks until end_offset() > offset, the log is closed, or `timeout` passes. Returns true
   // when there is data past `offset`.
@@ -57,6 +59,7 @@ class LogBuffer {
   void RemoveListener(int id) const;
 
  private:
+  void GrowLocked(std::uint64_t bytes);
   std::uint64_t BeginLocked() const;
   std::string CopyLocked(std::uint64_t from, std::uint64_t to) const;
   std::uint64_t TailOffsetLocked(std::optional<int> lines) const;
@@ -65,7 +68,9 @@ class LogBuffer {
   const std::size_t capacity_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
-  std::vector<char> ring_;  // guarded by mu_; byte at offset o lives at o % capacity_
+  // Guarded by mu_; byte at offset o lives at o % capacity_. Holds min(end_, capacity_) bytes
+  // at least (it grows on demand).
+  std::vector<char> ring_;
   std::uint64_t end_ = 0;   // guarded by mu_
   bool closed_ = false;     // guarded by mu_
   // Registering a listener does not change the log, so followers holding a const view may.

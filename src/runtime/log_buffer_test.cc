@@ -46,6 +46,27 @@ TEST(LogBuffer, AHugeAppendKeepsOnlyItsEnd) {
             "tail\n");
 }
 
+TEST(LogBuffer, GrowsWithItsOutputAndKeepsOffsetsAcrossGrowthAndWrap) {
+  LogBuffer log(10'000);
+  EXPECT_EQ(log.allocated(), 0u);  // nothing up front: instances start on the request path
+  log.Append("listening\n");
+  EXPECT_GT(log.allocated(), 0u);
+  EXPECT_LT(log.allocated(), 10'000u);
+  std::string line = std::string(999, 'a') + "\n";
+  std::string all = "listening\n";
+  for (int i = 0; i < 12; ++i) {  // 12'010 bytes: grows past 4096 and 8192, then wraps
+    line[0] = static_cast<char>('A' + i);
+    log.Append(line);
+    all += line;
+    std::uint64_t begin = all.size() > 10'000 ? all.size() - 10'000 : 0;
+    ASSERT_EQ(log.ReadFrom(0).data, all.substr(begin)) << "after line " << i;
+  }
+  EXPECT_EQ(log.allocated(), 10'000u);
+  EXPECT_EQ(log.end_offset(), 12'010u);
+  EXPECT_EQ(log.Tail(1), line);
+  EXPECT_EQ(log.LastLines(2).front()[0], 'K');
+}
+
 TEST(LogBuffer, ReadFromFollowsByOffset) {
   LogBuffer log(64);
   log.Append("hello ");

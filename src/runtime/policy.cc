@@ -41,4 +41,12 @@ std::string ExitCodeReason(int exit_code) { return "ExitCode" + std::to_string(e
 
 std::string TerminationReason(int exit_code) { return exit_code == 0 ? "Completed" : "Error"; }
 
+std::string ExitFailureMessage(const ExitInfo& exit) {
+  std::string msg = "Container failed with exit code " + std::to_string(exit.exit_code);
+  if (exit.signal != 0) msg += " (signal " + std::to_string(exit.signal) + ")";
+  std::string lines;
+  for (const std::string& l : exit.last_lines) lines += (lines.empty() ? "" : "\n") + l;
+  return lines.empty() ? msg : msg + ": " + lines;
+}
+
 }  // namespace ebb::runtime

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/instance.h"
+
 namespace ebb::runtime {
 
 // Readiness polling while an instance starts: every 250 µs at first, then 1 % of the time
@@ -46,5 +48,9 @@ int ExitCode(int code, int signal);
 std::string ExitCodeReason(int exit_code);
 // containerStatuses[].lastState.terminated.reason: "Completed" for 0, "Error" otherwise.
 std::string TerminationReason(int exit_code);
+// Knative's "Container failed with: <termination message>", with the exit code spelled out
+// since a local process has no termination-message file: its last lines stand in.
+// "Container failed with exit code 3: line1\nline2"; "... exit code 137 (signal 9)" when killed.
+std::string ExitFailureMessage(const ExitInfo& exit);
 
 }  // namespace ebb::runtime

@@ -79,5 +79,17 @@ TEST(ExitNames, FollowKubernetes) {
   EXPECT_EQ(TerminationReason(2), "Error");
 }
 
+TEST(ExitNames, FailureMessageNamesTheCodeSignalAndLastLines) {
+  ExitInfo exit;
+  exit.exit_code = 3;
+  EXPECT_EQ(ExitFailureMessage(exit), "Container failed with exit code 3");
+  exit.last_lines = {"loading", "boom"};
+  EXPECT_EQ(ExitFailureMessage(exit), "Container failed with exit code 3: loading\nboom");
+  exit = ExitInfo{};
+  exit.exit_code = 137;
+  exit.signal = 9;
+  EXPECT_EQ(ExitFailureMessage(exit), "Container failed with exit code 137 (signal 9)");
+}
+
 }  // namespace
 }  // namespace ebb::runtime

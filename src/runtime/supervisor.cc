@@ -32,21 +32,6 @@ seconds LivenessPeriod(const Probe& probe) {
   return seconds(probe.period_seconds > 0 ? probe.period_seconds : 10);
 }
 
-std::string Join(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const std::string& l : lines) out += (out.empty() ? "" : "\n") + l;
-  return out;
-}
-
-// Knative's "Container failed with: <termination message>", with the exit code spelled out
-// since a local process has no termination-message file: the last lines of its output stand in.
-std::string StartFailureMessage(const ExitInfo& exit) {
-  std::string msg = "Container failed with exit code " + std::to_string(exit.exit_code);
-  if (exit.signal != 0) msg += " (signal " + std::to_string(exit.signal) + ")";
-  std::string lines = Join(exit.last_lines);
-  return lines.empty() ? msg : msg + ": " + lines;
-}
-
 }  // namespace
 
 struct Supervisor::Instance {
@@ -368,7 +353,7 @@ void Supervisor::OnExit(const std::string& key, const std::string& id, int gener
     Emit(shutting_down_, callbacks_.on_exited, key, info, exit);
     if (was == Phase::kStarting) {
       Emit(shutting_down_, callbacks_.on_failed_to_start, key, ExitCodeReason(exit.exit_code),
-           StartFailureMessage(exit));
+           ExitFailureMessage(exit));
     }
     return ScheduleRestart(*rev, *inst);
   }
@@ -492,7 +477,7 @@ seconds Supervisor::Grace(const Instance& inst) const {
 }
 
 InstanceInfo Supervisor::Info(const Instance& inst) const {
-  return InstanceInfo{inst.id, inst.pod, "127.0.0.1", inst.port};
+  return InstanceInfo{inst.id, inst.pod, "127.0.0.1", inst.port, inst.started_steady};
 }
 
 PodFacts Supervisor::Facts(const Revision& rev, const Instance& inst) const {

@@ -8,6 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "api/codec.h"
+#include "serve/log_follower.h"
+#include "dashboard/dashboard.h"
+#include "metrics/admin_routes.h"
+#include "tracing/admin_routes.h"
 
 namespace ebb::serve {
 
@@ -27,15 +31,29 @@ class Server::Core : public apiserver::CoreSource {
   }
   Result<std::string> PodLog(std::string_view ns, std::string_view name,
                              std::optional<int> tail_lines) override {
+    EBB_RETURN_IF_ERROR(FindPod(ns, name));
+    return plane_.Logs(std::string(name), tail_lines);
+  }
+  Result<std::unique_ptr<apiserver::PodLogFollower>> FollowPodLog(
+      std::string_view ns, std::string_view name, std::optional<int> tail_lines,
+      std::function<void()> wake) override {
+    EBB_RETURN_IF_ERROR(FindPod(ns, name));
+    auto log = plane_.FollowLogs(std::string(name));
+    if (!log.ok()) return log.status();
+    return std::unique_ptr<apiserver::PodLogFollower>(
+        std::make_unique<LogBufferFollower>(std::move(*log), tail_lines, std::move(wake)));
+  }
+
+ private:
+  Status FindPod(std::string_view ns, std::string_view name) {
     for (const json& p : plane_.Pods()) {
       if (p["metadata"].value("namespace", "") == ns && p["metadata"].value("name", "") == name) {
-        return plane_.Logs(std::string(name), tail_lines);
+        return Status::Ok();
       }
     }
     return Status(Code::kNotFound, "pods \"" + std::string(name) + "\" not found");
   }
 
- private:
   serving::ServingPlane& plane_;
   std::string gateway_ip_;
 };
@@ -54,6 +72,10 @@ Status Server::Start() {
   serving::Options serving_opts;
   serving_opts.data_dir = options_.data_dir;
   serving_opts.listen = options_.listen;
+  auto tracer = tracing::Tracer::Start(config_);
+  if (!tracer.ok()) return tracer.status();
+  tracer_ = std::move(*tracer);
+  serving_opts.tracer = tracer_.get();
   auto plane = serving::ServingPlane::Start(
       serving_opts, *registry_, config_, clock_,
       [this](const std::string& ns, const std::string& name) {
@@ -79,6 +101,15 @@ Status Server::Start() {
   std::map<std::string, admin::Handler> routes;
   routes["/healthz"] = [](const std::string&) { return admin::Response{200, "text/plain", "ok\n"}; };
   routes["/readyz"] = [](const std::string&) { return admin::Response{200, "text/plain", "ok\n"}; };
+  metrics::AddAdminRoutes(routes, plane_->metrics(), config_.observability.metrics_enabled);
+  tracing::AddAdminRoutes(routes, tracer_.get());
+  dashboard::AddAdminRoutes(
+      routes, {.list = dashboard::ListFrom(*registry_),
+               .pods = [this] { return plane_->Pods(); },
+               .logs = [this](const std::string& pod, std::optional<int> tail) {
+                 return plane_->Logs(pod, tail);
+               },
+               .clock = &clock_});
   auto admin = admin::AdminServer::Start(options_.admin_listen, std::move(routes));
   if (!admin.ok()) return admin.status();
   admin_ = std::move(*admin);
@@ -173,6 +204,7 @@ void Server::Stop() {
   controller_.reset();
   core_.reset();
   plane_.reset();
+  tracer_.reset();  // after the gateway: exports and writes what the last requests left
   registry_.reset();
   store_.reset();
 }

@@ -28,6 +28,10 @@
 #include "serve/serve.h"
 #include "store/store.h"
 
+namespace ebb::tracing {
+class Tracer;
+}  // namespace ebb::tracing
+
 namespace ebb::serve {
 
 class Server {
@@ -54,6 +58,7 @@ class Server {
   const Clock& clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<registry::Registry> registry_;
+  std::unique_ptr<tracing::Tracer> tracer_;       // outlives the plane's gateway
   std::unique_ptr<serving::ServingPlane> plane_;  // gateway + runtime + autoscaler
   std::unique_ptr<controller::Controller> controller_;
   // The plane pokes the controller when a revision's health changes; set once it exists.

@@ -1,6 +1,8 @@
 #include "serving/serving_plane.h"
 
 #include "autoscaler/spec.h"
+#include "runtime/launch.h"
+#include "tracing/tracer.h"
 
 
 namespace ebb::serving {
@@ -37,11 +39,23 @@ gateway::RevisionConfig GatewayConfig(const std::string& key, const json& spec) 
   return rc;
 }
 
+bool SocketActivated(const json& revision) {
+  const json* value = &revision;
+  for (const char* key : {"metadata", "annotations", runtime::kSocketActivationAnnotation}) {
+    if (!value->is_object() || !value->contains(key)) return false;
+    value = &(*value)[key];
+  }
+  return *value == "true";
+}
+
 }  // namespace
 
 ServingPlane::ServingPlane(registry::Registry& registry, const config::Config& config,
                            const Clock& clock)
-    : registry_(registry), config_(config), clock_(clock) {}
+    : registry_(registry),
+      config_(config),
+      clock_(clock),
+      metrics_(config.observability.metrics_enabled) {}
 
 ServingPlane::~ServingPlane() { Stop(); }
 
@@ -58,16 +72,14 @@ Result<std::unique_ptr<ServingPlane>> ServingPlane::Start(
 Status ServingPlane::StartComponents(const Options& options) {
   runtime::Callbacks rc;
   rc.on_ready = [this](const std::string& key, const runtime::InstanceInfo& info) {
-    Post([this, key, info] {
+    Post([this, key, info, ready = clock_.Steady()] {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = revisions_.find(key);
       if (it == revisions_.end()) return;
+      metrics_.InstanceReady(key, info.started, ready);
       it->second.ready[info.id] = gateway::Endpoint{info.pod, info.host, info.port};
-      bool first = !it->second.ever_ready;
-      it->second.ever_ready = true;
-      it->second.failure_reason.clear();
       PublishEndpoints(key);
-      if (first) HealthChanged(key);
+      if (it->second.health.OnReady(info.id, clock_.Steady())) HealthChanged(key);
     });
   };
   rc.on_terminating = [this](const std::string& key, const runtime::InstanceInfo& info) {
@@ -83,11 +95,14 @@ Status ServingPlane::StartComponents(const Options& options) {
     });
   };
   rc.on_exited = [this](const std::string& key, const runtime::InstanceInfo& info,
-                        const runtime::ExitInfo&) {
-    Post([this, key, info] {
+                        const runtime::ExitInfo& exit) {
+    if (exit.will_restart) metrics_.InstanceRestarted(key);
+    Post([this, key, info, exit] {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = revisions_.find(key);
-      if (it != revisions_.end() && it->second.ready.erase(info.id) > 0) PublishEndpoints(key);
+      if (it == revisions_.end()) return;
+      if (it->second.ready.erase(info.id) > 0) PublishEndpoints(key);
+      if (it->second.health.OnExited(info.id, exit)) HealthChanged(key);
     });
   };
   rc.on_failed_to_start = [this](const std::string& key, const std::string& reason,
@@ -96,9 +111,7 @@ Status ServingPlane::StartComponents(const Options& options) {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = revisions_.find(key);
       if (it == revisions_.end()) return;
-      it->second.failure_reason = reason;
-      it->second.failure_message = message;
-      HealthChanged(key);
+      if (it->second.health.OnFailedToStart(reason, message)) HealthChanged(key);
     });
   };
   runtime::Options ro;
@@ -110,16 +123,26 @@ Status ServingPlane::StartComponents(const Options& options) {
   gateway::Options go;
   go.listen = options.listen;
   go.threads = options.gateway_threads;
+  go.limits.header_read_timeout = config_.network.header_read_timeout;
+  go.metrics = metrics_.enabled();
+  go.tracer = tracer_ = options.tracer;
   gateway::Callbacks gc;
   gc.on_demand = [this](const std::string& key) {
-    Post([this, key] {
+    Post([this, key, parked = clock_.Steady()] {
       std::lock_guard<std::mutex> lock(mu_);
+      NoteDemand(key, parked);
       if (auto d = autoscaler_.Poke(key, clock_.Steady())) Apply(key, *d);
     });
   };
+  if (metrics_.enabled()) {
+    gc.on_cold_response = [this](const std::string& key, PlaneMetrics::Time first_byte) {
+      metrics_.FirstByte(key, first_byte);
+    };
+  }
   auto gw = gateway::Gateway::Start(go, std::move(gc));
   if (!gw.ok()) return gw.status();
   gateway_ = std::move(*gw);
+  metrics_.Start(MetricsSources());
 
   thread_ = std::thread([this] { Loop(); });
   auto revs = registry_.Watch(api::Kind::kRevision, "", {}, "0",
@@ -176,13 +199,16 @@ void ServingPlane::OnRevisionEvent(const registry::WatchEvent& ev) {
     (void)autoscaler_.Remove(key);
     gateway_->SetEndpoints(key, {});
     revisions_.erase(key);
+    if (tracer_ != nullptr) tracer_->RemoveRevision(key);
     return;
   }
   if (revisions_.count(key) > 0) return;  // a revision's spec never changes; status does
+  if (tracer_ != nullptr) tracer_->SetRevisionLabels(key, tracing::LabelsOf(ev.object));
   RevisionState& st = revisions_[key];
   st.ns = ev.object["metadata"].value("namespace", "");
   st.name = ev.object["metadata"].value("name", "");
   st.spec = ev.object.value("spec", json::object());
+  st.health = StartupHealth(SocketActivated(ev.object));
   Report exe = executables_.Check(ev.object);
   if (exe.state == Report::State::kFailed) {
     st.failure_reason = exe.reason;
@@ -240,6 +266,7 @@ void ServingPlane::OnSecond() {
   auto now = clock_.Steady();
   std::vector<gateway::RevisionLoad> loads = gateway_->Collect();  // outside mu_: it waits for
                                                                    // the workers
+  metrics_.SetLoads(loads);
   std::map<std::string, autoscaler::Sample> samples;
   for (const auto& load : loads) {
     autoscaler::Sample& s = samples[load.revision];
@@ -247,6 +274,9 @@ void ServingPlane::OnSecond() {
     s.request_count = static_cast<std::int64_t>(load.requests);
   }
   std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [key, st] : revisions_) {
+    if (st.health.OnTick(now)) HealthChanged(key);
+  }
   // Every tracked revision gets a sample each second, zero when it was idle: that is what the
   // queue-proxy scrape gives Knative's autoscaler, and what lets an idle revision's stable
   // average fall to zero.
@@ -270,6 +300,7 @@ void ServingPlane::Apply(const std::string& key, const autoscaler::Decision& d) 
   if (it == revisions_.end() || d.instances == it->second.wanted) return;
   it->second.wanted = d.instances;
   runtime_->Scale(key, d.instances);
+  if (d.instances == 0) metrics_.ScaledToZero(key);
 }
 
 void ServingPlane::PublishEndpoints(const std::string& key) {
@@ -308,12 +339,13 @@ ServingPlane::Report ServingPlane::Check(const json& revision) {
   const RevisionState& st = it->second;
   r.actual_replicas = static_cast<std::int64_t>(st.ready.size());
   r.desired_replicas = std::max(st.wanted, 0);
-  if (st.ever_ready) {
+  if (st.health.healthy()) {
     r.state = Report::State::kReady;
-  } else if (!st.failure_reason.empty()) {
+  } else if (!st.failure_reason.empty() || !st.health.reason().empty()) {
     r.state = Report::State::kFailed;
-    r.reason = st.failure_reason;
-    r.message = st.failure_message;
+    bool spec = !st.failure_reason.empty();
+    r.reason = spec ? st.failure_reason : st.health.reason();
+    r.message = spec ? st.failure_message : st.health.message();
   } else {
     r.reason = "Deploying";
   }

@@ -5,7 +5,8 @@
 //   gateway.Collect (every 1 s) ─▶ autoscaler.Record;  every 2 s autoscaler.Tick ─▶ runtime.Scale
 //   gateway on_demand (first parked request) ─▶ autoscaler.Poke ─▶ runtime.Scale at once
 //   runtime on_ready / on_terminating / on_exited ─▶ gateway.SetEndpoints
-//   runtime events ─▶ the revision's health (RevisionHealth, read by the controller) + Enqueue
+//   runtime events ─▶ the revision's health (StartupHealth → RevisionHealth, read by the
+//                     controller) + Enqueue
 //
 // Threading: one plane thread runs the timer and every posted task; all plane state is guarded
 // by mu_. Callbacks from the gateway, the runtime and the registry only post tasks (cheap, no
@@ -34,6 +35,12 @@
 #include "gateway/gateway.h"
 #include "registry/registry.h"
 #include "runtime/runtime.h"
+#include "serving/serving_metrics.h"
+#include "serving/startup_health.h"
+
+namespace ebb::tracing {
+class Tracer;
+}  // namespace ebb::tracing
 
 namespace ebb::serving {
 
@@ -41,6 +48,9 @@ struct Options {
   std::string data_dir;
   std::string listen = "127.0.0.1:8080";
   int gateway_threads = 0;  // 0 = one per CPU
+  // Tracing and the request log for the gateway; it also learns each revision's service and
+  // configuration labels. Not owned; must outlive the plane. Null: off.
+  tracing::Tracer* tracer = nullptr;
 };
 
 class ServingPlane : public controller::RevisionHealth {
@@ -59,6 +69,13 @@ class ServingPlane : public controller::RevisionHealth {
   Result<std::string> Logs(const std::string& pod, std::optional<int> tail) {
     return runtime_->Logs(pod, tail);
   }
+  // The pod's log itself, to follow (runtime::Runtime::FollowLogs).
+  Result<std::shared_ptr<const runtime::LogBuffer>> FollowLogs(const std::string& pod) {
+    return runtime_->FollowLogs(pod);
+  }
+
+  // The /metrics collectors (serving_metrics.h); none when metrics are disabled.
+  const ebb::metrics::Registry& metrics() const { return metrics_.registry(); }
 
   // controller::RevisionHealth: the executable must exist, then the runtime decides.
   Report Check(const nlohmann::json& revision) override;
@@ -70,8 +87,8 @@ class ServingPlane : public controller::RevisionHealth {
     std::string ns, name;
     nlohmann::json spec;                           // the revision's spec (immutable)
     std::map<std::string, gateway::Endpoint> ready;  // instance id → endpoint
-    bool ever_ready = false;
-    std::string failure_reason, failure_message;     // start-up failure, cleared on ready
+    StartupHealth health{false};                     // from the runtime's instance events
+    std::string failure_reason, failure_message;     // the spec cannot run (set once)
     int wanted = -1;                                 // last count given to the runtime
   };
 
@@ -87,6 +104,9 @@ class ServingPlane : public controller::RevisionHealth {
   void PublishEndpoints(const std::string& key);
   void HealthChanged(const std::string& key);  // queues a notification (mu_ held)
   void FlushNotifications();                   // sends them (mu_ not held)
+  // serving_metrics_sources.cc: what PlaneMetrics samples at scrape time.
+  PlaneMetrics::Sources MetricsSources();
+  void NoteDemand(const std::string& key, PlaneMetrics::Time parked);  // mu_ held
 
   registry::Registry& registry_;
   const config::Config& config_;
@@ -94,6 +114,8 @@ class ServingPlane : public controller::RevisionHealth {
   controller::LocalExecutableHealth executables_;
   std::function<void(const std::string&, const std::string&)> on_revision_changed_;
 
+  PlaneMetrics metrics_;  // own lock; events from any thread
+  tracing::Tracer* tracer_ = nullptr;  // Options::tracer; thread-safe
   std::unique_ptr<runtime::Runtime> runtime_;
   std::unique_ptr<gateway::Gateway> gateway_;
   std::unique_ptr<store::Watch> revision_watch_;

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Drives bench/coldstart.sh's trials against a running `ebb serve` (see coldstart.sh).
+
+Creates K Services per activation mode through the API, waits until every one has scaled to
+zero, then runs N interleaved rounds. Each round runs, in a shuffled order: one ebb trial with
+socket activation, one without (each on the next Service of its pool, after waiting until that
+Service has no pod at all), and the three floor variants. Every timing comes from
+coldstart_timer (a C++ coprocess): the first response byte, CLOCK_MONOTONIC, in microseconds.
+Prints the table; writes the raw samples as TSV when --raw is given.
+"""
+import argparse
+import http.client
+import json
+import random
+import ssl
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+SVC_API = "/apis/serving.knative.dev/v1/namespaces/default/services"
+POD_API = "/api/v1/namespaces/default/pods"
+
+
+class Api:
+    def __init__(self, address, token):
+        host, port = address.rsplit(":", 1)
+        self.host, self.port, self.token = host, int(port), token
+        self.ctx = ssl._create_unverified_context()
+        self.conn = None
+
+    def call(self, method, path, body=None):
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPSConnection(self.host, self.port, context=self.ctx,
+                                                        timeout=30)
+            try:
+                headers = {"Authorization": "Bearer " + self.token}
+                data = None
+                if body is not None:
+                    data = json.dumps(body)
+                    headers["Content-Type"] = "application/json"
+                self.conn.request(method, path, data, headers)
+                r = self.conn.getresponse()
+                text = r.read()
+                return r.status, json.loads(text) if text else None
+            except (OSError, http.client.HTTPException):
+                self.conn = None
+                if attempt:
+                    raise
+
+    def pods(self, service):
+        q = urllib.parse.quote("serving.knative.dev/service=" + service)
+        status, body = self.call("GET", f"{POD_API}?labelSelector={q}")
+        if status != 200:
+            raise RuntimeError(f"list pods: HTTP {status}")
+        return len(body.get("items", []))
+
+    def ready(self, service):
+        status, body = self.call("GET", f"{SVC_API}/{service}")
+        if status != 200:
+            return False
+        conds = body.get("status", {}).get("conditions", [])
+        return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds)
+
+
+def service(name, image, socket_activation):
+    annotations = {}
+    if socket_activation:
+        annotations["ebb.dev/socket-activation"] = "true"
+    return {"apiVersion": "serving.knative.dev/v1", "kind": "Service",
+            "metadata": {"name": name},
+            "spec": {"template": {"metadata": {"annotations": annotations},
+                                  "spec": {"containers": [{
+                                      "image": image,
+                                      "env": [{"name": "TARGET", "value": "World"}]}]}}}}
+
+
+def wait_until(what, pred, timeout):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            sys.exit(f"coldstart: timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+class Timer:
+    def __init__(self, path):
+        self.p = subprocess.Popen([path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, bufsize=1)
+
+    def run(self, cmd):
+        self.p.stdin.write(cmd + "\n")
+        self.p.stdin.flush()
+        out = self.p.stdout.readline().split(None, 1)
+        if not out or out[0] != "OK":
+            raise RuntimeError(f"{cmd}: {' '.join(out)}")
+        return float(out[1])
+
+
+def pct(values, p):
+    """Nearest-rank percentile."""
+    v = sorted(values)
+    k = max(0, min(len(v) - 1, int(round(p / 100 * len(v) + 0.5)) - 1))
+    return v[k]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--api", required=True)
+    ap.add_argument("--token", required=True)
+    ap.add_argument("--gateway", required=True)
+    ap.add_argument("--timer", required=True)
+    ap.add_argument("--helloworld", required=True)
+    ap.add_argument("--trials", type=int, default=100)
+    ap.add_argument("--services", type=int, default=10)
+    ap.add_argument("--poll-us", type=int, default=250)
+    ap.add_argument("--settle-ms", type=int, default=30)
+    ap.add_argument("--raw")
+    a = ap.parse_args()
+
+    api = Api(a.api, a.token)
+    pools = {"ebb sockact": [f"cold-sa-{i}" for i in range(a.services)],
+             "ebb port": [f"cold-port-{i}" for i in range(a.services)]}
+    for kind, names in pools.items():
+        for name in names:
+            status, body = api.call("POST", SVC_API,
+                                    service(name, a.helloworld, kind == "ebb sockact"))
+            if status != 201:
+                sys.exit(f"create {name}: HTTP {status}: {body}")
+    all_names = [n for names in pools.values() for n in names]
+    print(f"created {len(all_names)} services; waiting until they are Ready, then at zero...",
+          file=sys.stderr)
+    t0 = time.monotonic()
+    for n in all_names:
+        wait_until(f"{n} Ready", lambda n=n: api.ready(n), 120)
+    for n in all_names:
+        wait_until(f"{n} at zero", lambda n=n: api.pods(n) == 0, 300)
+    print(f"all at zero after {time.monotonic() - t0:.1f} s", file=sys.stderr)
+
+    timer = Timer(a.timer)
+    gw_ip, gw_port = a.gateway.rsplit(":", 1)
+    kinds = ["ebb sockact", "ebb port", "floor sockact", "floor poll", "floor notify"]
+    samples = {k: [] for k in kinds}
+    waits = []
+    for r in range(a.trials):
+        order = kinds[:]
+        random.shuffle(order)
+        for kind in order:
+            if kind.startswith("ebb"):
+                name = pools[kind][r % a.services]
+                w0 = time.monotonic()
+                wait_until(f"{name} at zero", lambda: api.pods(name) == 0, 300)
+                waits.append(time.monotonic() - w0)
+                print(f"    {name}: waited {waits[-1]:.2f} s", file=sys.stderr)
+                time.sleep(a.settle_ms / 1000)
+                us = timer.run(f"get {gw_ip} {gw_port} {name}.default.example.com")
+            elif kind == "floor sockact":
+                us = timer.run(f"floor sockact {a.helloworld}")
+            elif kind == "floor poll":
+                us = timer.run(f"floor poll {a.helloworld} {a.poll_us}")
+            else:
+                us = timer.run(f"floor notify {a.helloworld}")
+            samples[kind].append(us)
+        if (r + 1) % 10 == 0:
+            print(f"  round {r + 1}/{a.trials}", file=sys.stderr)
+    print(f"waited for zero: median {statistics.median(waits):.2f} s per ebb trial",
+          file=sys.stderr)
+
+    if a.raw:
+        with open(a.raw, "w") as f:
+            f.write("kind\ttrial\tfirst_byte_us\n")
+            for k in kinds:
+                for i, v in enumerate(samples[k]):
+                    f.write(f"{k}\t{i}\t{v:.1f}\n")
+    report(samples, a.trials, a.poll_us)
+
+
+def report(samples, n, poll_us):
+    def row(kind, floor=None):
+        v = samples[kind]
+        p50, p99 = statistics.median(v), pct(v, 99)
+        ratio = ""
+        if floor:
+            f = samples[floor]
+            ratio = f"{p50 / statistics.median(f):.2f} / {p99 / pct(f, 99):.2f} (vs {floor})"
+        print(f"| {kind} | {n} | {p50 / 1000:.3f} | {p99 / 1000:.3f} | {min(v) / 1000:.3f} | "
+              f"{max(v) / 1000:.3f} | {statistics.mean(v) / 1000:.3f} | {ratio} |")
+
+    print("| target | trials | p50 ms | p99 ms | min ms | max ms | mean ms | ratio p50 / p99 |")
+    print("|---|---|---|---|---|---|---|---|")
+    row("floor sockact")
+    row("ebb sockact", "floor sockact")
+    row("floor notify")
+    row(f"floor poll")
+    row("ebb port", "floor notify")
+    v = samples["ebb port"]
+    f = samples["floor poll"]
+    print(f"\n(ebb port vs floor poll every {poll_us} us: p50 "
+          f"{statistics.median(v) / statistics.median(f):.2f}, p99 {pct(v, 99) / pct(f, 99):.2f})")
+    goals = []
+    for kind, floor in (("ebb sockact", "floor sockact"), ("ebb port", "floor notify")):
+        v, f = samples[kind], samples[floor]
+        p50, p99 = statistics.median(v), pct(v, 99)
+        ok = p50 <= 5000 and p99 <= 15000 and p50 <= 1.2 * statistics.median(f)
+        goals.append(f"{kind}: p50 {p50 / 1000:.2f} ms (<= 5), p99 {p99 / 1000:.2f} ms (<= 15), "
+                     f"p50/floor {p50 / statistics.median(f):.2f} (<= 1.2): "
+                     f"{'MET' if ok else 'MISSED'}")
+    print("\n" + "\n".join(goals))
+
+
+if __name__ == "__main__":
+    main()
