@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
   routes->revisions.push_back({"default/hello-00001"});
   routes->hosts["hello.default.example.com"] = {{"default/hello-00001", 100}};
   gateway->SetRoutes(routes);
-  gateway->SetEndpoints("default/hello-00001", {{"i1", backend.substr(0, colon),
-                                                 std::stoi(backend.substr(colon + 1))}});
+  gateway->SetEndpoints("default/hello-00001",
+                        {{"i1", backend.substr(0, colon), std::stoi(backend.substr(colon + 1))}});
   std::printf("%s\n", gateway->address().c_str());
   std::fflush(stdout);
   signal(SIGTERM, OnSignal);

@@ -19,8 +19,12 @@ ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-10} CONNS=${CONNS:-32} THREADS=${THREAD
 RATE=${RATE:-0.01}
 WORK=$(mktemp -d /tmp/tracing-cost.XXXXXX)
 PIDS=()
-cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait || true
-            rm -rf "$WORK"; }
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 TICK=$(getconf CLK_TCK)
 
@@ -99,8 +103,10 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-median() { grep "^$1 " "$WORK/results" | awk '{print $2}' | sort -n |
-           awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+median() {
+  grep "^$1 " "$WORK/results" | awk '{print $2}' | sort -n |
+    awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
 none=$(median none)
 zipkin=$(median zipkin)
 sampled=$(curl -s "http://127.0.0.1:$(cat "$WORK/zipkin.port")/api/v2/spans" |

@@ -90,8 +90,8 @@ std::string FormatValue(double value) {
   // Fixed notation for ordinary magnitudes (le="0.0005", not "5e-04"; 1795657859.33, not
   // 1.79565785933e+09), still the shortest digits that read back exactly.
   double magnitude = std::fabs(value);
-  auto format = magnitude >= 1e-4 && magnitude < 1e15 ? std::chars_format::fixed
-                                                      : std::chars_format::general;
+  auto format =
+      magnitude >= 1e-4 && magnitude < 1e15 ? std::chars_format::fixed : std::chars_format::general;
   auto r = std::to_chars(buf, buf + sizeof buf, value, format);
   return std::string(buf, r.ptr);
 }

@@ -271,7 +271,14 @@ Status Registry::DeleteDependents(std::string_view ns, const std::string& owner_
     if (!list.ok()) return list.status();
     for (const json& obj : list->items) {
       if (!IsOwnedBy(obj, owner_uid)) continue;
+      // Delete re-reads the object each time: a conflict means the controller wrote it in
+      // between (it still reconciles the owner's last state), so try again on the new version.
       auto deleted = Delete(kind, ns, obj["metadata"].value("name", ""), {});
+      for (int attempt = 0; attempt < 10 && !deleted.ok() &&
+                            deleted.status().code() == Code::kConflict;
+           ++attempt) {
+        deleted = Delete(kind, ns, obj["metadata"].value("name", ""), {});
+      }
       // Another deleter may have won the race; that is the outcome we wanted.
       if (!deleted.ok() && deleted.status().code() != Code::kNotFound) return deleted.status();
     }

@@ -49,15 +49,33 @@ Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
   run->output = std::move(read_end);
   run->log = request.log;
   run->on_exit = std::move(on_exit);
-  Status recorded = tracker_.Record(run->pid, proc->start_ticks, request.pod);
-  Status watched = recorded.ok() ? Watch(*run) : recorded;
-  if (!watched.ok()) {  // an instance we could not track or watch must not run
+  Status watched = Watch(*run);
+  if (!watched.ok()) {  // an instance we could not watch must not run
     Abandon(*run);
     return watched;
   }
   pid_t pid = run->pid;
   running_.emplace(pid, std::move(run));
+  // The tracking record is written once the launch has been reported (and a socket-activated
+  // instance published): its start time can only be read once the child's execve is through,
+  // and with the file write that took ~0.2 ms of a cold start's critical path. Until then
+  // PR_SET_PDEATHSIG alone ends the instance if the server dies.
+  loop_.Post([this, pid, pod = request.pod] { Track(pid, pod); });
   return pid;
+}
+
+// Only while the leader is not reaped: until then its pid cannot have been reused.
+void LoopHost::Track(pid_t pid, const std::string& pod) {
+  auto it = running_.find(pid);
+  if (it == running_.end()) return;
+  Result<std::uint64_t> ticks = ReadStartTicks(pid);
+  Status recorded = ticks.ok() ? tracker_.Record(pid, *ticks, pod) : ticks.status();
+  if (recorded.ok()) return;
+  // An instance that could not be recorded could survive a crash of the server: end it. Its
+  // exit reaches the supervisor like a crash, and its log says why.
+  it->second->log->Append("ebb: cannot track the instance, stopping it: " + recorded.message() +
+                          "\n");
+  ::kill(-pid, SIGKILL);
 }
 
 void LoopHost::Abandon(Running& run) {

@@ -1,8 +1,8 @@
 // LoopHost: the real InstanceHost, on the runtime thread's EventLoop.
 //
 // Launch = PlanLaunch (resolve the program, build the env) + a pipe for stdout/stderr that
-// the loop copies into the instance's LogBuffer + ProcessSpawner::Spawn + a tracking record +
-// a pidfd watch. When the leader exits, the rest of its output is read, its process group is
+// the loop copies into the instance's LogBuffer + ProcessSpawner::Spawn + a pidfd watch, and
+// right after the launch (a posted task) a tracking record. When the leader exits, the rest of its output is read, its process group is
 // SIGKILLed while the zombie still holds the group id (so the id cannot have been reused),
 // it is reaped, its record removed, and on_exit called.
 //
@@ -56,6 +56,8 @@ class LoopHost final : public InstanceHost {
     std::function<void(ProcessExit)> on_exit;
   };
   Status Watch(Running& run);
+  // Writes the instance's orphan-tracking record; SIGKILLs the instance when that fails.
+  void Track(pid_t pid, const std::string& pod);
   void ReadOutput(Running& run);
   void CloseOutput(Running& run);
   void OnExited(pid_t pid);

@@ -13,8 +13,10 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <regex>
+#include <thread>
 
 #include "runtime/spawn.h"
 #include "runtime/test_util.h"
@@ -408,6 +410,44 @@ TEST_F(RuntimeTest, WhenTheLeaderExitsWhatItLeftBehindIsKilled) {
   EXPECT_TRUE(testing::GroupGone(std::stoi(m[1])));
 }
 
+// The record files under DATA_DIR/runtime/instances: "pid start-ticks pod" each.
+std::vector<std::string> TrackingRecords(const std::string& dir) {
+  std::vector<std::string> records;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/runtime/instances", ec)) {
+    std::ifstream in(entry.path());
+    std::string line;
+    std::getline(in, line);
+    records.push_back(entry.path().filename().string() + ": " + line);
+  }
+  return records;
+}
+
+TEST_F(RuntimeTest, EveryRunningInstanceHasATrackingRecordUntilItExits) {
+  Start();
+  rt_->SetRevision(kKey, Revision(Python(kServer), Activated()));
+  rt_->Scale(kKey, 1);
+  Event ready = WaitFor("ready");
+  std::string pod = "hello-00001-deployment-" + ready.id;
+  // Written right after the launch was reported: wait for it (bounded), never for a fixed time.
+  auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  const std::regex record("([0-9]+): ([0-9]+) ([0-9]+) (.+)");
+  std::vector<std::string> records;
+  std::smatch m;
+  auto written = [&] {
+    records = TrackingRecords(dir_);
+    return records.size() == 1 && std::regex_match(records[0], m, record);
+  };
+  while (!written() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_TRUE(written()) << ::testing::PrintToString(records);
+  EXPECT_EQ(m[1], m[2]);  // named after the leader's pid
+  EXPECT_EQ(std::stoull(m[3].str()), ReadStartTicks(std::stoi(m[1].str())).value());
+  EXPECT_EQ(m[4], pod);
+  rt_->Scale(kKey, 0);
+  WaitFor("exited");
+  EXPECT_TRUE(TrackingRecords(dir_).empty());
+}
+
 TEST_F(RuntimeTest, StartReapsTheOrphansOfAPreviousRun) {
   // What a server killed with -9 leaves: a recorded group whose leader is gone.
   int fds[2];
@@ -421,7 +461,8 @@ TEST_F(RuntimeTest, StartReapsTheOrphansOfAPreviousRun) {
   ASSERT_EQ(::read(fds[0], buf, sizeof buf), 3);
   ::close(fds[0]);
   ASSERT_TRUE(InstanceTracker(dir_ + "/runtime/instances")
-                  .Record(proc->pid, proc->start_ticks, "hello-00001-deployment-old00")
+                  .Record(proc->pid, ReadStartTicks(proc->pid).value(),
+                          "hello-00001-deployment-old00")
                   .ok());
   ::kill(proc->pid, SIGKILL);
   ::waitpid(proc->pid, nullptr, 0);

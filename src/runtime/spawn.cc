@@ -209,7 +209,7 @@ Status ChildStatus(const SpawnRequest& req, int stage, int err) {
 // The child has exec'd or exited by the time clone returns (CLONE_VFORK). A message on the
 // report pipe means it failed; reap it then.
 Result<SpawnedProcess> Collect(const SpawnRequest& req, pid_t pid, int pidfd, int report_fd) {
-  SpawnedProcess proc{pid, UniqueFd(pidfd), 0};
+  SpawnedProcess proc{pid, UniqueFd(pidfd)};
   int msg[2];
   ssize_t n;
   do {
@@ -219,7 +219,6 @@ Result<SpawnedProcess> Collect(const SpawnRequest& req, pid_t pid, int pidfd, in
     ::waitpid(pid, nullptr, 0);
     return ChildStatus(req, msg[0], msg[1]);
   }
-  if (auto ticks = ReadStartTicks(pid); ticks.ok()) proc.start_ticks = *ticks;
   return proc;
 }
 

@@ -37,10 +37,12 @@ struct SpawnRequest {
   int listen_fd = -1;
 };
 
+// The start time that tells a reused pid apart (ReadStartTicks) is not read here: right after
+// the clone returns the child is still inside execve, and /proc/PID/stat waits for it (tens of
+// microseconds on a cold start's critical path). Read it later, before reaping the process.
 struct SpawnedProcess {
-  pid_t pid = 0;                  // also the process group id and session id
-  UniqueFd pidfd;                 // readable once the process has exited
-  std::uint64_t start_ticks = 0;  // field 22 of /proc/PID/stat; tells a reused pid apart
+  pid_t pid = 0;   // also the process group id and session id
+  UniqueFd pidfd;  // readable once the process has exited
 };
 
 class ProcessSpawner {

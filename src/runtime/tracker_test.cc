@@ -52,7 +52,7 @@ TEST_F(TrackerTest, ReapsARecordedGroupAfterItsLeaderDied) {
   SpawnedProcess proc = StartGroupWithWorkers();
   EXPECT_EQ(LiveGroupMembers(proc.pid), 3);
   InstanceTracker tracker(dir_ + "/instances");
-  ASSERT_TRUE(tracker.Record(proc.pid, proc.start_ticks, "hello-00001-deployment-abcde").ok());
+  ASSERT_TRUE(tracker.Record(proc.pid, *ReadStartTicks(proc.pid), "hello-00001-deployment-abcde").ok());
   // The old server died: PR_SET_PDEATHSIG took the leader, its workers live on.
   ::kill(proc.pid, SIGKILL);
   ::waitpid(proc.pid, nullptr, 0);
@@ -65,7 +65,7 @@ TEST_F(TrackerTest, ReapsARecordedGroupAfterItsLeaderDied) {
 TEST_F(TrackerTest, ReapsALiveLeaderWithItsGroup) {
   SpawnedProcess proc = StartGroupWithWorkers();
   InstanceTracker tracker(dir_);
-  ASSERT_TRUE(tracker.Record(proc.pid, proc.start_ticks, "pod").ok());
+  ASSERT_TRUE(tracker.Record(proc.pid, *ReadStartTicks(proc.pid), "pod").ok());
   EXPECT_EQ(tracker.ReapOrphans(), 1);
   int status = 0;
   ::waitpid(proc.pid, &status, 0);

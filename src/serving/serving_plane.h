@@ -9,8 +9,10 @@
 //                     controller) + Enqueue
 //
 // Threading: one plane thread runs the timer and every posted task; all plane state is guarded
-// by mu_. Callbacks from the gateway, the runtime and the registry only post tasks (cheap, no
-// I/O) — the gateway's on_demand runs on a gateway worker. Check() (the controller's thread)
+// by mu_. Callbacks from the registry only post tasks; those from the runtime (its thread) and
+// the gateway's on_demand (a gateway worker) do their short work under mu_ on the calling
+// thread (RunHere: no I/O, nothing that waits for another thread), so the plane never waits
+// for the runtime or a gateway worker while it holds mu_. Check() (the controller's thread)
 // reads the state under mu_.
 #pragma once
 
@@ -95,6 +97,7 @@ class ServingPlane : public controller::RevisionHealth {
   ServingPlane(registry::Registry& registry, const config::Config& config, const Clock& clock);
   Status StartComponents(const Options& options);
   void Post(std::function<void()> task);
+  void RunHere(const std::function<void()>& task);  // on the calling thread; see the .cc
   void Loop();
   void OnRevisionEvent(const registry::WatchEvent& ev);
   void OnRouteEvent();

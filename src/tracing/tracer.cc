@@ -181,6 +181,22 @@ void Tracer::ExportRecords() {
     }
   }
   exporter_->Flush();  // network I/O: outside workers_mu_
+  ReportExportFailures();
+}
+
+// A collector that is down would otherwise go unnoticed: say so on standard error, at most
+// once a minute, with what was lost meanwhile.
+void Tracer::ReportExportFailures() {
+  constexpr auto kEvery = std::chrono::minutes(1);
+  ExportStats stats = exporter_->stats();
+  if (stats.batches_failed == failures_reported_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (failures_reported_ != 0 && now - last_report_ < kEvery) return;
+  std::string line = "ebb: tracing: " + exporter_->last_error().message() + " (" +
+                     std::to_string(stats.spans_dropped) + " spans dropped so far)\n";
+  if (!WriteAll(options_.error_fd, line)) log_write_errors_.fetch_add(1, std::memory_order_relaxed);
+  failures_reported_ = stats.batches_failed;
+  last_report_ = now;
 }
 
 void Tracer::WriteLogs() {

@@ -50,6 +50,8 @@ struct TracerOptions {
   config::Observability observability;
   // Where request log lines go (not owned; default standard output).
   int log_fd = 1;
+  // Where export failures are reported, at most once a minute (not owned; standard error).
+  int error_fd = 2;
   std::size_t max_traces = 200;
   std::size_t records_per_worker = 4096;       // finished sampled requests waiting for export
   std::size_t log_bytes_per_worker = 1 << 20;  // request log lines waiting to be written
@@ -158,6 +160,7 @@ class Tracer {
   void ExportLoop();
   void LogLoop();
   void ExportRecords();
+  void ReportExportFailures();
   void WriteLogs();
 
   const TracerOptions options_;
@@ -176,8 +179,10 @@ class Tracer {
 
   std::mutex export_mu_;                    // one consumer of the record rings at a time
   std::unique_ptr<SpanExporter> exporter_;  // guarded by export_mu_
-  std::mutex log_mu_;                       // one consumer of the log rings at a time
-  std::string log_out_;                     // guarded by log_mu_
+  std::uint64_t failures_reported_ = 0;     // guarded by export_mu_
+  std::chrono::steady_clock::time_point last_report_{};  // guarded by export_mu_
+  std::mutex log_mu_;                                    // one consumer of the log rings at a time
+  std::string log_out_;                                  // guarded by log_mu_
   std::atomic<std::uint64_t> log_write_errors_{0};
 
   std::mutex stop_mu_;

@@ -214,6 +214,39 @@ TEST(TracerTest, LabelsFollowChanges) {
   EXPECT_EQ(h.worker->Labels("default/a"), nullptr);
 }
 
+TEST(TracerTest, ExportFailuresAreReportedOnceAMinute) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_NONBLOCK), 0);
+  TracerOptions o;
+  o.tracing.backend = "zipkin";
+  o.tracing.sample_rate = 1;
+  o.start_threads = false;
+  o.error_fd = fds[1];
+  auto fake = std::make_unique<FakeTransport>();
+  fake->fail = true;
+  o.transport = std::move(fake);
+  auto tracer = Tracer::Start(std::move(o));
+  ASSERT_TRUE(tracer.ok());
+  WorkerTracer* w = (*tracer)->NewWorker();
+  auto serve_one = [&] {
+    RequestTrace t;
+    w->End(t, Serve(*w, t, SpanContext{}, false));
+    (*tracer)->Flush();
+  };
+  serve_one();
+  char buf[512];
+  ssize_t n = ::read(fds[0], buf, sizeof buf);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)),
+            "ebb: tracing: zipkin endpoint fake: cannot connect (2 spans dropped so far)\n");
+  serve_one();  // fails again within the minute: quiet
+  EXPECT_LT(::read(fds[0], buf, sizeof buf), 0);
+  EXPECT_EQ((*tracer)->stats().export_stats.batches_failed, 2u);
+  (*tracer).reset();
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
 TEST(TracerTest, StopFlushes) {
   Harness h;
   RequestTrace t;
