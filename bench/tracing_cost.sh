@@ -8,10 +8,13 @@
 # Two ebb serve processes run side by side (one per configuration); each round measures both,
 # in alternating order, for DURATION seconds each. CPU is utime + stime of the ebb serve process
 # (/proc/PID/stat, all its threads; the app is a separate process and not counted). Prints every
-# run and the medians; the cost is the ratio of the medians of µs/request.
+# run, the medians of µs/request and the median of the per-round ratios (the steadier figure
+# when other work shares the machine).
 #
 # Usage: bench/tracing_cost.sh [BIN_DIR]     (default build-release/bin: `make release`)
 #   env: ROUNDS=5 DURATION=10 CONNS=32 THREADS=1 RATE=0.01
+#        PARALLEL=1: load both at the same time in each round (each with CONNS connections)
+#        instead of one after the other.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(cd "${1:-$HERE/build-release/bin}" && pwd)
@@ -92,15 +95,33 @@ for name in none zipkin; do  # warm up: pools, caches, the instance
     >/dev/null
 done
 
+# one ROUND NAME: one measured run, recorded.
+one() {
+  local requests cpu per
+  read -r requests cpu per <"$WORK/run-$2"
+  printf "%-6s %-7s %10s %12s %10s\n" "$1" "$2" "$requests" "$cpu" "$per"
+  echo "$2 $per" >>"$WORK/results"
+  eval "per_$2=$per"
+}
+
 printf "%-6s %-7s %10s %12s %10s\n" round config requests cpu_us us/req
 for round in $(seq "$ROUNDS"); do
-  order="none zipkin"
-  [ $((round % 2)) -eq 0 ] && order="zipkin none"
-  for name in $order; do
-    read -r requests cpu per <<<"$(run "$name")"
-    printf "%-6s %-7s %10s %12s %10s\n" "$round" "$name" "$requests" "$cpu" "$per"
-    echo "$name $per" >>"$WORK/results"
-  done
+  if [ "${PARALLEL:-0}" = 1 ]; then  # both at once: outside load hits both alike
+    run none >"$WORK/run-none" &
+    run zipkin >"$WORK/run-zipkin"
+    wait $!
+    one "$round" none
+    one "$round" zipkin
+  else
+    order="none zipkin"
+    [ $((round % 2)) -eq 0 ] && order="zipkin none"
+    for name in $order; do
+      run "$name" >"$WORK/run-$name"
+      one "$round" "$name"
+    done
+  fi
+  # Within a round both ran under about the same outside load: their ratio is the steadier figure.
+  echo "ratio $(awk -v a="$per_none" -v b="$per_zipkin" 'BEGIN { print b / a }')" >>"$WORK/results"
 done
 
 median() {
@@ -112,6 +133,25 @@ zipkin=$(median zipkin)
 sampled=$(curl -s "http://127.0.0.1:$(cat "$WORK/zipkin.port")/api/v2/spans" |
           python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 echo
+ratio=$(median ratio)
 echo "median µs/request: none $none, zipkin@$RATE $zipkin;" \
   "cost $(awk -v a="$none" -v b="$zipkin" 'BEGIN { printf "%+.1f %%", (b / a - 1) * 100 }')"
+quartiles=$(grep "^ratio " "$WORK/results" | awk '{print $2}' | sort -n |
+  awk '{v[NR] = $1} END {printf "%.3f–%.3f", v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)]}')
+echo "median of per-round ratios zipkin/none: $ratio" \
+  "($(awk -v r="$ratio" 'BEGIN { printf "%+.1f %%", (r - 1) * 100 }')), quartiles $quartiles"
 echo "spans received by the Zipkin receiver: $sampled"
+
+# The same work in-process (bench/tracing_micro.cc): steadier than the figures above when
+# other work shares the machine.
+BUILD=$(dirname "$BIN")
+if [ -f "$BUILD/libebb_tracing.a" ]; then
+  g++ -O2 -std=c++20 -I "$HERE/src" "$HERE/bench/tracing_micro.cc" "$BUILD/libebb_tracing.a" \
+    "$BUILD/libebb_admin.a" "$BUILD/libebb_config.a" "$BUILD/libebb_net.a" \
+    "$BUILD/libebb_common.a" -lyaml-cpp -lssl -lcrypto -lpthread -o "$WORK/micro"
+  echo
+  "$WORK/micro" "$RATE" | tee "$WORK/micro.txt"
+  awk -v base="$none" '/per request at rate/ {
+    printf "= %.2f %% of the median µs/request without tracing\n", $(NF - 1) / (base * 10) }' \
+    "$WORK/micro.txt"
+fi

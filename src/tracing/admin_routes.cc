@@ -57,9 +57,8 @@ admin::Response Traces(const Tracer* tracer, const std::string& query) {
                              "limit must be a non-negative integer\n"};
     }
   }
-  std::string body = "[]";
-  if (tracer != nullptr)
-    body = tracer->traces().Traces(limit, QueryValue(query, "revision")).dump();
+  std::string body =
+      tracer != nullptr ? tracer->traces().Traces(limit, QueryValue(query, "revision")) : "[]";
   return admin::Response{200, "application/json", body + "\n"};
 }
 

@@ -1,6 +1,7 @@
 #include "tracing/context.h"
 
 #include <boost/beast/core/string.hpp>
+#include <cstring>
 
 namespace ebb::tracing {
 
@@ -12,11 +13,6 @@ int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;  // upper case too: both formats demand lower-case hex
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
-                               boost::beast::string_view(b.data(), b.size()));
 }
 
 // Splits `value` at '-' into at most four parts; returns how many, or 0 for more than four.
@@ -47,6 +43,11 @@ std::optional<SpanContext> SamplingOnly(std::string_view value) {
 }
 
 }  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
+                               boost::beast::string_view(b.data(), b.size()));
+}
 
 void AppendHex64(std::uint64_t v, std::string& out) {
   char text[16];
@@ -152,19 +153,22 @@ std::optional<SpanContext> ParseB3Single(std::string_view value) {
 }
 
 IncomingContext::Field IncomingContext::Classify(std::string_view name) {
+  // Every propagation field starts with t, b or x: most names stop here.
+  char first = name.empty() ? '\0' : static_cast<char>(name.front() | 0x20);
+  if (first != 't' && first != 'b' && first != 'x') return kNone;
   switch (name.size()) {
     case 2:
-      return EqualsNoCase(name, "b3") ? kB3 : kNone;
+      return EqualsIgnoreCase(name, "b3") ? kB3 : kNone;
     case 10:
-      return EqualsNoCase(name, "x-b3-flags") ? kFlags : kNone;
+      return EqualsIgnoreCase(name, "x-b3-flags") ? kFlags : kNone;
     case 11:
-      if (EqualsNoCase(name, "traceparent")) return kTraceparent;
-      return EqualsNoCase(name, "x-b3-spanid") ? kSpanId : kNone;
+      if (EqualsIgnoreCase(name, "traceparent")) return kTraceparent;
+      return EqualsIgnoreCase(name, "x-b3-spanid") ? kSpanId : kNone;
     case 12:
-      if (EqualsNoCase(name, "x-b3-traceid")) return kTraceId;
-      return EqualsNoCase(name, "x-b3-sampled") ? kSampled : kNone;
+      if (EqualsIgnoreCase(name, "x-b3-traceid")) return kTraceId;
+      return EqualsIgnoreCase(name, "x-b3-sampled") ? kSampled : kNone;
     case 17:
-      return EqualsNoCase(name, "x-b3-parentspanid") ? kParentSpanId : kNone;
+      return EqualsIgnoreCase(name, "x-b3-parentspanid") ? kParentSpanId : kNone;
     default:
       return kNone;
   }
@@ -177,6 +181,7 @@ bool IncomingContext::Add(std::string_view name, std::string_view value) {
 }
 
 SpanContext IncomingContext::Resolve() const {
+  if (!any_) return {};
   if (!values_[kTraceparent].empty()) {
     if (auto ctx = ParseTraceparent(values_[kTraceparent])) return *ctx;
   }
@@ -194,9 +199,9 @@ std::optional<SpanContext> IncomingContext::ResolveB3Multi() const {
   SpanContext ctx;
   if (values_[kFlags] == "1") {
     ctx.sampling = Sampling::kDebug;
-  } else if (sampled == "1" || EqualsNoCase(sampled, "true")) {
+  } else if (sampled == "1" || EqualsIgnoreCase(sampled, "true")) {
     ctx.sampling = Sampling::kAccept;
-  } else if (sampled == "0" || EqualsNoCase(sampled, "false")) {
+  } else if (sampled == "0" || EqualsIgnoreCase(sampled, "false")) {
     ctx.sampling = Sampling::kDeny;
   }
   auto trace_id = ParseTraceIdHex(values_[kTraceId]);
@@ -210,23 +215,51 @@ std::optional<SpanContext> IncomingContext::ResolveB3Multi() const {
   return ctx;
 }
 
+namespace {
+
+// Writes `n` hex digits of `v` (its low 4n bits) at `at`; returns the end.
+char* PutHex(std::uint64_t v, int n, char* at) {
+  for (int i = n - 1; i >= 0; --i) {
+    at[i] = kHexDigits[v & 0xf];
+    v >>= 4;
+  }
+  return at + n;
+}
+
+char* Put(std::string_view s, char* at) {
+  std::memcpy(at, s.data(), s.size());
+  return at + s.size();
+}
+
+char* PutTraceId(const TraceId& id, char* at) {
+  if (id.wide) at = PutHex(id.high, 16, at);
+  return PutHex(id.low, 16, at);
+}
+
+}  // namespace
+
+// Runs for every request while tracing is on, sampled or not: one buffer on the stack with
+// the fixed layout, one append.
 void AppendPropagationFields(const Outgoing& ctx, std::string& out) {
   const bool sampled = ctx.sampling == Sampling::kAccept || ctx.sampling == Sampling::kDebug;
-  out.append("traceparent: 00-");
-  if (!ctx.trace_id.wide) out.append(16, '0');
-  AppendTraceIdHex(ctx.trace_id, out);
-  out.append("-");
-  AppendHex64(ctx.span_id, out);
-  out.append(sampled ? "-01\r\nX-B3-TraceId: " : "-00\r\nX-B3-TraceId: ");
-  AppendTraceIdHex(ctx.trace_id, out);
-  out.append("\r\nX-B3-SpanId: ");
-  AppendHex64(ctx.span_id, out);
-  out.append("\r\nX-B3-ParentSpanId: ");
-  AppendHex64(ctx.parent_id, out);
+  char buf[256];
+  char* p = Put("traceparent: 00-", buf);
+  p = ctx.trace_id.wide ? PutHex(ctx.trace_id.high, 16, p) : Put("0000000000000000", p);
+  p = PutHex(ctx.trace_id.low, 16, p);
+  p = Put("-", p);
+  p = PutHex(ctx.span_id, 16, p);
+  p = Put(sampled ? "-01\r\nX-B3-TraceId: " : "-00\r\nX-B3-TraceId: ", p);
+  p = PutTraceId(ctx.trace_id, p);
+  p = Put("\r\nX-B3-SpanId: ", p);
+  p = PutHex(ctx.span_id, 16, p);
+  p = Put("\r\nX-B3-ParentSpanId: ", p);
+  p = PutHex(ctx.parent_id, 16, p);
   // B3: debug implies an accept decision, so X-B3-Sampled is not sent with it.
-  out.append(ctx.sampling == Sampling::kDebug ? "\r\nX-B3-Flags: 1\r\n"
-             : sampled                        ? "\r\nX-B3-Sampled: 1\r\n"
-                                              : "\r\nX-B3-Sampled: 0\r\n");
+  p = Put(ctx.sampling == Sampling::kDebug ? "\r\nX-B3-Flags: 1\r\n"
+          : sampled                        ? "\r\nX-B3-Sampled: 1\r\n"
+                                           : "\r\nX-B3-Sampled: 0\r\n",
+          p);
+  out.append(buf, static_cast<std::size_t>(p - buf));
 }
 
 }  // namespace ebb::tracing

@@ -50,6 +50,9 @@ struct SpanContext {
   bool has_ids() const { return !trace_id.zero() && span_id != 0; }
 };
 
+// ASCII case-insensitive equality (header names).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 // Lower-case hex of `v`, 16 digits.
 void AppendHex64(std::uint64_t v, std::string& out);
 // 32 digits when wide, else 16.
@@ -74,10 +77,12 @@ class IncomingContext {
   enum Field { kTraceparent, kB3, kTraceId, kSpanId, kParentSpanId, kSampled, kFlags, kNone };
 
   // Which propagation field `name` (any case) is: traceparent, b3, X-B3-*, or kNone. Cheap for
-  // other names: a length test before any comparison.
+  // other names: a first-letter and length test before any comparison.
   static Field Classify(std::string_view name);
   void Set(Field field, std::string_view value) {
-    if (field != kNone) values_[field] = value;
+    if (field == kNone) return;
+    values_[field] = value;
+    any_ = true;
   }
   // Classify + Set; returns whether `name` was a propagation field (the gateway then replaces
   // it with its own).
@@ -89,6 +94,7 @@ class IncomingContext {
   std::optional<SpanContext> ResolveB3Multi() const;
 
   std::string_view values_[kNone];
+  bool any_ = false;  // a field was set (most requests carry none)
 };
 
 // The context the gateway sends an instance.

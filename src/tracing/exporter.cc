@@ -2,38 +2,39 @@
 
 namespace ebb::tracing {
 
-using nlohmann::json;
-
 void SpanExporter::Add(const RequestRecord& record, const RevisionLabels* labels) {
-  json spans = json::array();
-  AppendZipkinSpans(record, labels, spans);
-  store_.Add(spans);
-  if (!transport_) return;
-  for (json& span : spans) pending_.push_back(std::move(span));
+  std::string spans;
+  int count = AppendZipkinSpans(record, labels, spans);
+  if (transport_) pending_.push_back(Pending{spans, static_cast<std::size_t>(count)});
+  store_.Add(TraceIdHex(record.trace_id), record.revision, std::move(spans), count);
 }
 
 void SpanExporter::Flush() {
-  if (pending_.empty()) return;
-  json batch = json::array();
-  for (json& span : pending_) {
-    batch.push_back(std::move(span));
-    if (batch.size() == max_batch_) {
-      SendBatch(batch);
-      batch = json::array();
+  std::string batch;
+  std::size_t in_batch = 0;
+  for (const Pending& p : pending_) {
+    if (in_batch > 0 && in_batch + p.count > max_batch_) {
+      SendBatch(batch, in_batch);
+      in_batch = 0;
     }
+    batch.append(batch.empty() ? "[" : ",").append(p.spans);
+    in_batch += p.count;
   }
-  if (!batch.empty()) SendBatch(batch);
-  pending_ = json::array();
+  if (in_batch > 0) SendBatch(batch, in_batch);
+  pending_.clear();
 }
 
-void SpanExporter::SendBatch(const json& batch) {
-  Status sent = transport_->Send(batch.dump());
+// Sends `batch` (the spans without the closing bracket) and empties it.
+void SpanExporter::SendBatch(std::string& batch, std::size_t spans) {
+  batch.push_back(']');
+  Status sent = transport_->Send(batch);
+  batch.clear();
   if (sent.ok()) {
-    exported_.fetch_add(batch.size(), std::memory_order_relaxed);
+    exported_.fetch_add(spans, std::memory_order_relaxed);
     return;
   }
   last_error_ = sent;
-  dropped_.fetch_add(batch.size(), std::memory_order_relaxed);
+  dropped_.fetch_add(spans, std::memory_order_relaxed);
   failed_.fetch_add(1, std::memory_order_relaxed);
 }
 

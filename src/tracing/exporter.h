@@ -15,6 +15,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "tracing/spans.h"
@@ -65,19 +66,24 @@ class SpanExporter {
 
   // Converts a record to spans, adds them to the store and to the next batch.
   void Add(const RequestRecord& record, const RevisionLabels* labels);
-  // Sends what Add collected, in batches of at most max_batch_spans.
+  // Sends what Add collected, in batches of at most max_batch_spans (a request's spans are
+  // never split; one request with more spans than that is a batch of its own).
   void Flush();
 
   ExportStats stats() const;
   const Status& last_error() const { return last_error_; }  // exporter thread only
 
  private:
-  void SendBatch(const nlohmann::json& batch);
+  void SendBatch(std::string& batch, std::size_t spans);
 
   TraceStore& store_;
   std::unique_ptr<SpanTransport> transport_;
   const std::size_t max_batch_;
-  nlohmann::json pending_ = nlohmann::json::array();
+  struct Pending {
+    std::string spans;  // comma-separated JSON objects
+    std::size_t count;
+  };
+  std::vector<Pending> pending_;
   Status last_error_;
   std::atomic<std::uint64_t> exported_{0}, dropped_{0}, failed_{0};
 };

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tracing/test_util.h"
@@ -34,6 +35,17 @@ TEST(SpanExporterTest, KeepsSpansAndSendsThemInBatches) {
   EXPECT_EQ(exporter.stats().spans_exported, 6u);
   exporter.Flush();  // nothing new: nothing sent
   EXPECT_EQ(sent->bodies.size(), 2u);
+}
+
+TEST(SpanExporterTest, ARequestsSpansAreNeverSplit) {
+  TraceStore store;
+  auto transport = std::make_unique<FakeTransport>();
+  FakeTransport* sent = transport.get();
+  SpanExporter exporter(store, std::move(transport), /*max_batch_spans=*/3);
+  for (int i = 1; i <= 3; ++i) exporter.Add(TestRecord(static_cast<std::uint64_t>(i)), nullptr);
+  exporter.Flush();
+  ASSERT_EQ(sent->bodies.size(), 3u);  // 2 + 2 would pass 3
+  for (const std::string& body : sent->bodies) EXPECT_EQ(json::parse(body).size(), 2u);
 }
 
 TEST(SpanExporterTest, FailedBatchesAreDroppedAndCounted) {

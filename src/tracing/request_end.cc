@@ -1,27 +1,13 @@
 // WorkerTracer at the two ends of a request: copying head values while the head is still in
 // the connection's buffer, and turning the finished request into a span record and a log line.
-#include <boost/beast/core/string.hpp>
-
 #include "tracing/tracer.h"
 
 namespace ebb::tracing {
 
 namespace {
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
-                               boost::beast::string_view(b.data(), b.size()));
-}
-
 std::int64_t Micros(SteadyTime from, SteadyTime to) {
   return std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
-}
-
-// "ns/name" → {ns, name}.
-std::pair<std::string_view, std::string_view> SplitKey(std::string_view key) {
-  std::size_t slash = key.find('/');
-  if (slash == std::string_view::npos) return {std::string_view(), key};
-  return {key.substr(0, slash), key.substr(slash + 1)};
 }
 
 // Why no instance answered, for the spans' error tags.
@@ -70,12 +56,12 @@ bool SentPropagationValue(const RequestTrace& t, std::string_view name, std::str
 }  // namespace
 
 void WorkerTracer::CaptureField(std::string_view name, std::string_view value, RequestTrace& t) {
-  if (EqualsNoCase(name, "user-agent")) t.user_agent.assign(value);
-  if (EqualsNoCase(name, "referer")) t.referer.assign(value);
+  if (EqualsIgnoreCase(name, "user-agent")) t.user_agent.assign(value);
+  if (EqualsIgnoreCase(name, "referer")) t.referer.assign(value);
   if (log_template_ == nullptr) return;
   const std::vector<std::string>& names = log_template_->header_names();
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (!EqualsNoCase(name, names[i])) continue;
+    if (!EqualsIgnoreCase(name, names[i])) continue;
     if (!t.headers[i].empty()) t.headers[i].push_back(' ');  // Go prints []string{a, b} "[a b]"
     t.headers[i].append(value);
   }
@@ -133,7 +119,7 @@ void WorkerTracer::Log(const RequestTrace& t, const RequestEnd& end) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (!t.traced || !SentPropagationValue(t, names[i], headers_[i])) headers_[i] = t.headers[i];
   }
-  auto [ns, name] = SplitKey(end.revision);
+  auto [ns, name] = SplitRevisionKey(end.revision);
   const RevisionLabels* labels = Labels(end.revision);
   RequestLogEntry e;
   e.method = t.method;

@@ -36,6 +36,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "tracing/context.h"
 
@@ -51,6 +52,9 @@ struct RevisionLabels {
   std::string service;        // serving.knative.dev/service ("" for a bare Configuration)
   std::string configuration;  // serving.knative.dev/configuration
 };
+
+// "namespace/name" → {namespace, name} (namespace "" when there is no slash).
+std::pair<std::string_view, std::string_view> SplitRevisionKey(std::string_view key);
 
 // The labels of a Revision object (JSON as stored); missing ones are "".
 RevisionLabels LabelsOf(const nlohmann::json& revision);
@@ -83,9 +87,14 @@ struct RequestRecord {
   int instance_port = 0;
 };
 
-// Appends the record's spans (server, wait if any, client if any) to `spans` (a JSON array).
-// `labels` may be null.
-void AppendZipkinSpans(const RequestRecord& record, const RevisionLabels* labels,
-                       nlohmann::json& spans);
+// Appends the record's spans (server, wait if any, client if any) to `out` as Zipkin v2 JSON
+// objects separated by commas (no brackets, so that batches and traces are concatenations).
+// Returns how many. `labels` may be null. Written as text directly: this runs for every
+// sampled request, and building a JSON tree first costs ten times more.
+int AppendZipkinSpans(const RequestRecord& record, const RevisionLabels* labels, std::string& out);
+
+// Appends `s` as a JSON string literal. Bytes that are not valid UTF-8 (a request target may
+// carry any) become U+FFFD, so the output is always valid JSON.
+void AppendJsonString(std::string_view s, std::string& out);
 
 }  // namespace ebb::tracing

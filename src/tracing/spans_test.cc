@@ -35,8 +35,10 @@ RequestRecord ColdRequest() {
 }
 
 json Spans(const RequestRecord& r, const RevisionLabels* labels = nullptr) {
-  json spans = json::array();
-  AppendZipkinSpans(r, labels, spans);
+  std::string text;
+  int count = AppendZipkinSpans(r, labels, text);
+  json spans = json::parse("[" + text + "]");
+  EXPECT_EQ(spans.size(), static_cast<std::size_t>(count));
   return spans;
 }
 
@@ -135,6 +137,29 @@ TEST(SpansTest, DebugNarrowIdsIpv6AndMinimumDuration) {
   EXPECT_EQ(spans[0]["debug"], true);
   EXPECT_EQ(spans[0]["remoteEndpoint"], json({{"ipv6", "::1"}}));
   EXPECT_EQ(spans[0]["duration"], 1);
+}
+
+TEST(SpansTest, StringsAreEscapedAndAlwaysValidJson) {
+  RequestRecord r = ColdRequest();
+  r.target = "/a\"b\\c\n\x01?q=\xC3\xA9\xFF\xE2\x82";
+  json spans = Spans(r);  // parses: valid JSON whatever the bytes
+  EXPECT_EQ(spans[0]["tags"]["http.path"], "/a\"b\\c\n\x01");
+  EXPECT_EQ(spans[0]["tags"]["http.url"], "/a\"b\\c\n\x01?q=\u00e9\ufffd\ufffd\ufffd");
+}
+
+TEST(JsonStringTest, Utf8Validation) {
+  auto quoted = [](std::string_view s) {
+    std::string out;
+    AppendJsonString(s, out);
+    return out;
+  };
+  EXPECT_EQ(quoted("plain"), "\"plain\"");
+  EXPECT_EQ(quoted("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");                      // € kept
+  EXPECT_EQ(quoted("\xF0\x9F\x98\x80"), "\"\xF0\x9F\x98\x80\"");              // 😀 kept
+  EXPECT_EQ(quoted("\xC0\xAF"), "\"\\ufffd\\ufffd\"");                        // overlong
+  EXPECT_EQ(quoted("\xED\xA0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");             // surrogate
+  EXPECT_EQ(quoted("\xF4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
+  EXPECT_EQ(quoted("\x7F\x1F"), "\"\x7F\\u001f\"");
 }
 
 TEST(LabelsOfTest, ReadsKnativeLabels) {

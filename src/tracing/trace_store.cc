@@ -1,58 +1,58 @@
 #include "tracing/trace_store.h"
 
+#include <algorithm>
+
 namespace ebb::tracing {
 
-using nlohmann::json;
-
-namespace {
-
-bool MatchesRevision(const json& span, std::string_view revision) {
-  auto tags = span.find("tags");
-  if (tags == span.end() || !tags->is_object()) return false;
-  std::string name = tags->value("revision", "");
-  if (revision == name) return true;
-  return revision == tags->value("namespace", "") + "/" + name;
+bool TraceStore::Trace::Matches(std::string_view revision) const {
+  bool qualified = revision.find('/') != std::string_view::npos;
+  return std::any_of(revisions.begin(), revisions.end(), [&](const std::string& key) {
+    if (qualified) return key == revision;
+    std::size_t slash = key.find('/');
+    return std::string_view(key).substr(slash == std::string::npos ? 0 : slash + 1) == revision;
+  });
 }
 
-bool TraceMatches(const json& spans, std::string_view revision) {
-  for (const json& span : spans) {
-    if (MatchesRevision(span, revision)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-void TraceStore::Add(const json& spans) {
+void TraceStore::Add(std::string_view trace_id, std::string_view revision, std::string spans,
+                     int count) {
   std::lock_guard lock(mu_);
-  for (const json& span : spans) AddSpan(span);
-}
-
-void TraceStore::AddSpan(const json& span) {
-  std::string id = span.value("traceId", "");
-  auto found = by_id_.find(id);
+  auto found = by_id_.find(trace_id);
   if (found != by_id_.end()) {
     traces_.splice(traces_.begin(), traces_, found->second);  // now the newest
   } else {
-    traces_.push_front(Trace{id});
-    by_id_[id] = traces_.begin();
+    traces_.push_front(Trace{std::string(trace_id)});
+    by_id_[traces_.front().id] = traces_.begin();  // the key views the list's own string
     if (traces_.size() > max_traces_) {
       by_id_.erase(traces_.back().id);
       traces_.pop_back();
     }
   }
-  json& spans = traces_.front().spans;
-  if (spans.size() < max_spans_) spans.push_back(span);
+  Trace& trace = traces_.front();
+  if (trace.spans + static_cast<std::size_t>(count) > max_spans_) return;
+  trace.chunks.push_back(std::move(spans));
+  trace.spans += static_cast<std::size_t>(count);
+  if (std::find(trace.revisions.begin(), trace.revisions.end(), revision) ==
+      trace.revisions.end()) {
+    trace.revisions.emplace_back(revision);
+  }
 }
 
-json TraceStore::Traces(std::size_t limit, std::string_view revision) const {
-  json out = json::array();
+std::string TraceStore::Traces(std::size_t limit, std::string_view revision) const {
+  std::string out = "[";
+  std::size_t listed = 0;
   std::lock_guard lock(mu_);
   for (const Trace& trace : traces_) {
-    if (limit != 0 && out.size() >= limit) break;
-    if (!revision.empty() && !TraceMatches(trace.spans, revision)) continue;
-    out.push_back(trace.spans);
+    if (limit != 0 && listed >= limit) break;
+    if (!revision.empty() && !trace.Matches(revision)) continue;
+    if (listed++ > 0) out.push_back(',');
+    out.push_back('[');
+    for (std::size_t i = 0; i < trace.chunks.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out.append(trace.chunks[i]);
+    }
+    out.push_back(']');
   }
+  out.push_back(']');
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "tracing/test_util.h"
 
 namespace ebb::tracing {
@@ -9,10 +11,14 @@ namespace {
 
 using nlohmann::json;
 
-json SpansOf(const RequestRecord& r) {
-  json spans = json::array();
-  AppendZipkinSpans(r, nullptr, spans);
-  return spans;
+void AddRecord(TraceStore& store, const RequestRecord& r) {
+  std::string spans;
+  int count = AppendZipkinSpans(r, nullptr, spans);
+  store.Add(TraceIdHex(r.trace_id), r.revision, std::move(spans), count);
+}
+
+json Traces(const TraceStore& store, std::size_t limit = 0, std::string_view revision = {}) {
+  return json::parse(store.Traces(limit, revision));
 }
 
 std::vector<std::string> TraceIds(const json& traces) {
@@ -23,47 +29,60 @@ std::vector<std::string> TraceIds(const json& traces) {
 
 TEST(TraceStoreTest, NewestFirstAndBounded) {
   TraceStore store(/*max_traces=*/3);
-  for (std::uint64_t n = 1; n <= 5; ++n) store.Add(SpansOf(TestRecord(n)));
+  EXPECT_EQ(Traces(store), json::array());
+  for (std::uint64_t n = 1; n <= 5; ++n) AddRecord(store, TestRecord(n));
   EXPECT_EQ(store.size(), 3u);
-  json traces = store.Traces();
+  json traces = Traces(store);
   ASSERT_EQ(traces.size(), 3u);
   EXPECT_EQ(TraceIds(traces), (std::vector<std::string>{TraceIdHex(TraceId{0, 5, true}),
                                                         TraceIdHex(TraceId{0, 4, true}),
                                                         TraceIdHex(TraceId{0, 3, true})}));
   EXPECT_EQ(traces[0].size(), 2u);  // server + client
-  EXPECT_EQ(store.Traces(1).size(), 1u);
+  EXPECT_EQ(Traces(store, 1).size(), 1u);
 }
 
 TEST(TraceStoreTest, SpansOfOneTraceAreGroupedAndMoveItToTheFront) {
   TraceStore store(3);
-  store.Add(SpansOf(TestRecord(1)));
-  store.Add(SpansOf(TestRecord(2)));
+  AddRecord(store, TestRecord(1));
+  AddRecord(store, TestRecord(2));
   RequestRecord again = TestRecord(1);
   again.server_id = 99;  // another request of trace 1
-  store.Add(SpansOf(again));
-  json traces = store.Traces();
+  AddRecord(store, again);
+  json traces = Traces(store);
   ASSERT_EQ(traces.size(), 2u);
   EXPECT_EQ(traces[0][0]["traceId"], TraceIdHex(TraceId{0, 1, true}));
-  EXPECT_EQ(traces[0].size(), 4u);
+  ASSERT_EQ(traces[0].size(), 4u);
+  EXPECT_EQ(traces[0][2]["id"], SpanIdHex(99));
 }
 
 TEST(TraceStoreTest, SpansPerTraceAreBounded) {
   TraceStore store(3, /*max_spans_per_trace=*/3);
-  store.Add(SpansOf(TestRecord(1)));
-  store.Add(SpansOf(TestRecord(1)));
-  EXPECT_EQ(store.Traces()[0].size(), 3u);
+  AddRecord(store, TestRecord(1));
+  AddRecord(store, TestRecord(1));  // would make 4: left out
+  EXPECT_EQ(Traces(store)[0].size(), 2u);
+}
+
+TEST(TraceStoreTest, EvictedTracesCanComeBack) {
+  TraceStore store(1);
+  AddRecord(store, TestRecord(1));
+  AddRecord(store, TestRecord(2));
+  AddRecord(store, TestRecord(1));
+  json traces = Traces(store);
+  ASSERT_EQ(traces.size(), 1u);
+  EXPECT_EQ(traces[0].size(), 2u);  // only the newest request of trace 1
 }
 
 TEST(TraceStoreTest, FilterByRevision) {
   TraceStore store;
-  store.Add(SpansOf(TestRecord(1, "default/a-00001")));
-  store.Add(SpansOf(TestRecord(2, "default/b-00001")));
-  store.Add(SpansOf(TestRecord(3, "other/a-00001")));
-  EXPECT_EQ(store.Traces(0, "a-00001").size(), 2u);
-  EXPECT_EQ(store.Traces(0, "default/a-00001").size(), 1u);
-  EXPECT_EQ(store.Traces(0, "default/b-00001").size(), 1u);
-  EXPECT_EQ(store.Traces(0, "nope").size(), 0u);
-  EXPECT_EQ(store.Traces(1, "a-00001").size(), 1u);
+  AddRecord(store, TestRecord(1, "default/a-00001"));
+  AddRecord(store, TestRecord(2, "default/b-00001"));
+  AddRecord(store, TestRecord(3, "other/a-00001"));
+  EXPECT_EQ(Traces(store, 0, "a-00001").size(), 2u);
+  EXPECT_EQ(Traces(store, 0, "default/a-00001").size(), 1u);
+  EXPECT_EQ(Traces(store, 0, "default/b-00001").size(), 1u);
+  EXPECT_EQ(Traces(store, 0, "nope").size(), 0u);
+  EXPECT_EQ(Traces(store, 0, "default/nope").size(), 0u);
+  EXPECT_EQ(Traces(store, 1, "a-00001").size(), 1u);
 }
 
 }  // namespace
