@@ -19,7 +19,7 @@ constexpr auto kWatchCatchUp = std::chrono::seconds(10);
 
 Controller::Controller(registry::Registry& registry, const config::Config& config,
                        const Clock& clock, RevisionHealth& health)
-    : registry_(registry), reconciler_(registry, config, clock, health), queue_(clock) {}
+    : registry_(registry), reconciler_(registry, config, clock, health, index_), queue_(clock) {}
 
 Controller::~Controller() { Stop(); }
 
@@ -69,13 +69,21 @@ void Controller::Enqueue(api::Kind kind, std::string ns, std::string name) {
 
 void Controller::OnEvent(api::Kind kind, const registry::WatchEvent& event) {
   Key key{kind, Namespace(event.object), Name(event.object)};
+  const bool deleted = event.type == registry::WatchEvent::Type::kDeleted;
+  // The index first: the reconciles queued below read it.
+  if (kind == api::Kind::kRevision) index_.OnRevision(event.object, deleted);
+  if (kind == api::Kind::kRoute) {
+    for (std::string& rev : index_.OnRoute(event.object, deleted)) {
+      queue_.Add(Key{api::Kind::kRevision, key.ns, std::move(rev)});  // its routingState
+    }
+  }
   // Queue before recording the event as seen: RunUntilIdle drains the queue once everything
   // is seen, so the keys must be there by then.
   queue_.Add(key);
   EnqueueDependents(kind, event.object);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (event.type == registry::WatchEvent::Type::kDeleted) {
+    if (deleted) {
       seen_.erase(key);
     } else {
       seen_[key] = ResourceVersion(event.object);
@@ -92,12 +100,12 @@ void Controller::EnqueueDependents(api::Kind kind, const nlohmann::json& obj) {
     case api::Kind::kRevision:
       owner = Label(obj, label::kConfiguration);
       if (!owner.empty()) queue_.Add(Key{api::Kind::kConfiguration, ns, owner});
-      EnqueueRoutes(ns);
+      EnqueueRoutes(kind, ns, Name(obj));
       break;
     case api::Kind::kConfiguration:
       owner = ControllerName(obj, api::Kind::kService);
       if (!owner.empty()) queue_.Add(Key{api::Kind::kService, ns, owner});
-      EnqueueRoutes(ns);
+      EnqueueRoutes(kind, ns, Name(obj));
       break;
     case api::Kind::kRoute:
       owner = ControllerName(obj, api::Kind::kService);
@@ -108,18 +116,10 @@ void Controller::EnqueueDependents(api::Kind kind, const nlohmann::json& obj) {
   }
 }
 
-void Controller::EnqueueRoutes(const std::string& ns) {
-  // Any route of the namespace may name the revision or configuration that changed. Routes the
-  // watch has not delivered yet are queued by their own event.
-  std::vector<Key> routes;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto it = seen_.lower_bound(Key{api::Kind::kRoute, ns, ""});
-         it != seen_.end() && it->first.kind == api::Kind::kRoute && it->first.ns == ns; ++it) {
-      routes.push_back(it->first);
-    }
+void Controller::EnqueueRoutes(api::Kind kind, const std::string& ns, const std::string& name) {
+  for (std::string& route : index_.RoutesReferencing(kind, ns, name)) {
+    queue_.Add(Key{api::Kind::kRoute, ns, std::move(route)});
   }
-  for (const Key& key : routes) queue_.Add(key);
 }
 
 void Controller::Process(const Key& key) {
@@ -146,6 +146,10 @@ void Controller::Process(const Key& key) {
 }
 
 void Controller::WorkerLoop() {
+  // Like Knative's controllers waiting for their informer caches: no reconcile before the
+  // watches have delivered what is stored, or a revision reconciled before its route's event
+  // arrived would be relabelled reserve (and be open to garbage collection) for a moment.
+  WaitForWatches();
   while (std::optional<Key> key = queue_.WaitPop()) Process(*key);
 }
 

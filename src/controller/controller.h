@@ -5,8 +5,10 @@
 //
 // It watches the four kinds in the Registry and keeps a work queue of object keys: every
 // event queues the object and the objects whose status depends on it (a Revision → its
-// Configuration and the namespace's Routes; a Configuration → its Service and the namespace's
-// Routes; a Route → its Service). One worker pops keys and reconciles them (reconciler.h),
+// Configuration and the Routes that name it; a Configuration → its Service and the Routes that
+// name it; a Route → its Service, and the Revisions it started or stopped routing). Which
+// Routes name what comes from an index kept from the watch events (index.h), so one change
+// costs work in proportion to its dependents, not to the namespace. One worker pops keys and reconciles them (reconciler.h),
 // writing children and status only where they differ from what is stored; on failure the key
 // is retried with a capped exponential backoff. It also labels Revisions with their
 // routingState and garbage-collects old Revisions (config.gc). It never touches processes:
@@ -30,6 +32,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "config/config.h"
+#include "controller/index.h"
 #include "controller/reconciler.h"
 #include "controller/revision_health.h"
 #include "controller/work_queue.h"
@@ -71,7 +74,7 @@ class Controller {
  private:
   void OnEvent(api::Kind kind, const registry::WatchEvent& event);
   void EnqueueDependents(api::Kind kind, const nlohmann::json& obj);
-  void EnqueueRoutes(const std::string& ns);
+  void EnqueueRoutes(api::Kind kind, const std::string& ns, const std::string& name);
   void Process(const Key& key);
   void WorkerLoop();
   // True once every object the Registry lists has been delivered by the watches (and every
@@ -80,6 +83,7 @@ class Controller {
   bool WatchesCaughtUp();
 
   registry::Registry& registry_;
+  ControllerIndex index_;  // before reconciler_, which reads it
   Reconciler reconciler_;
   WorkQueue queue_;
 

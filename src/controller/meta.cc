@@ -1,5 +1,8 @@
 #include "controller/meta.h"
 
+#include <charconv>
+#include <cstdint>
+
 namespace ebb::controller {
 
 const json& Field(const json& obj, std::string_view key) {
@@ -39,6 +42,15 @@ std::string Namespace(const json& obj) { return Str(Field(obj, "metadata"), "nam
 std::string Uid(const json& obj) { return Str(Field(obj, "metadata"), "uid"); }
 std::string ResourceVersion(const json& obj) {
   return Str(Field(obj, "metadata"), "resourceVersion");
+}
+
+bool NewerThan(const json& a, const json& b) {
+  auto number = [](const std::string& rv) {
+    std::uint64_t n = 0;
+    std::from_chars(rv.data(), rv.data() + rv.size(), n);
+    return n;
+  };
+  return number(ResourceVersion(a)) > number(ResourceVersion(b));
 }
 std::int64_t Generation(const json& obj) { return Int(Field(obj, "metadata"), "generation"); }
 std::int64_t ObservedGeneration(const json& obj) {

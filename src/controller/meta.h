@@ -49,6 +49,9 @@ std::string Name(const json& obj);
 std::string Namespace(const json& obj);
 std::string Uid(const json& obj);
 std::string ResourceVersion(const json& obj);
+// Whether `a` is a later version of the same object than `b` (resourceVersions are the
+// store's revision numbers; a missing one counts as oldest).
+bool NewerThan(const json& a, const json& b);
 std::int64_t Generation(const json& obj);
 std::int64_t ObservedGeneration(const json& obj);
 std::string Label(const json& obj, std::string_view key);

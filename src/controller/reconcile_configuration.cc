@@ -1,4 +1,5 @@
 // Configuration → the Revision of its current generation, its status, and revision GC.
+#include <algorithm>
 #include <chrono>
 
 #include "controller/configuration_rules.h"
@@ -66,27 +67,32 @@ Result<Reconciler::Outcome> Reconciler::ReconcileConfiguration(const std::string
   ConfigurationView view;
   Result<json> latest = EnsureRevision(*configuration, &view.creation_error);
   if (!latest.ok()) return latest.status();
-  EBB_RETURN_IF_ERROR(SyncRoutingStates(ns));
-  Result<std::vector<json>> revisions =
-      List(api::Kind::kRevision, ns, std::string(label::kConfiguration) + "=" + name);
-  if (!revisions.ok()) return revisions.status();
-
+  // The configuration's revisions as the watch delivered them (the index), with `latest` in
+  // place of an older copy: it may have just been created or relabelled. A revision the index
+  // has not seen yet queues this configuration again when its event arrives.
+  std::vector<json> revisions = index_.RevisionsOf(ns, name);
   if (view.creation_error.empty()) {
+    auto same = std::find_if(revisions.begin(), revisions.end(),
+                             [&](const json& rev) { return Name(rev) == Name(*latest); });
+    if (same == revisions.end()) {
+      revisions.push_back(*latest);
+    } else if (NewerThan(*latest, *same)) {
+      *same = *latest;
+    }
     view.latest_created = Name(*latest);
     view.latest_created_revision = &*latest;
-    // The list is fresher than `latest` when SyncRoutingStates just relabelled it.
-    for (const json& rev : *revisions) {
+    for (const json& rev : revisions) {
       if (Name(rev) == view.latest_created) view.latest_created_revision = &rev;
     }
   } else {
     view.latest_created = Str(Field(*configuration, "status"), "latestCreatedRevisionName");
   }
-  view.latest_ready = LatestReadyRevision(*configuration, *revisions);
+  view.latest_ready = LatestReadyRevision(*configuration, revisions);
   Result<json> written = WriteStatus(api::Kind::kConfiguration, *configuration,
                                      ConfigurationStatus(*configuration, view, Now()));
   if (!written.ok()) return written.status();
   Outcome out;
-  EBB_RETURN_IF_ERROR(CollectGarbage(*written, *revisions, &out));
+  EBB_RETURN_IF_ERROR(CollectGarbage(*written, revisions, &out));
   return out;
 }
 

@@ -3,7 +3,6 @@
 #include <map>
 #include <utility>
 
-#include "api/selector.h"
 #include "controller/meta.h"
 #include "controller/revision_rules.h"
 #include "controller/route_rules.h"
@@ -16,20 +15,11 @@ using nlohmann::json;
 
 bool IsNotFound(const Status& s) { return s.code() == Code::kNotFound; }
 
-std::map<std::string, json> ByName(std::vector<json> objects) {
-  std::map<std::string, json> out;
-  for (json& obj : objects) {
-    std::string name = Name(obj);
-    out.emplace(std::move(name), std::move(obj));
-  }
-  return out;
-}
-
 }  // namespace
 
 Reconciler::Reconciler(registry::Registry& registry, const config::Config& config,
-                       const Clock& clock, RevisionHealth& health)
-    : registry_(registry), config_(config), clock_(clock), health_(health) {}
+                       const Clock& clock, RevisionHealth& health, const ControllerIndex& index)
+    : registry_(registry), config_(config), clock_(clock), health_(health), index_(index) {}
 
 Result<Reconciler::Outcome> Reconciler::Reconcile(const Key& key) {
   try {
@@ -59,6 +49,7 @@ Result<Reconciler::Outcome> Reconciler::ReconcileRevision(const std::string& ns,
   Result<json> written =
       WriteStatus(api::Kind::kRevision, *rev, RevisionStatus(*rev, report, Now()));
   if (!written.ok()) return written.status();
+  EBB_RETURN_IF_ERROR(SyncRoutingState(*written));
   Outcome out;
   if (report.state != RevisionHealth::Report::State::kReady) {
     out.requeue_after = kFailedRevisionRecheck;
@@ -70,21 +61,40 @@ Result<Reconciler::Outcome> Reconciler::ReconcileRoute(const std::string& ns,
                                                        const std::string& name) {
   Result<json> route = registry_.Get(api::Kind::kRoute, ns, name);
   if (!route.ok()) {
-    if (!IsNotFound(route.status())) return route.status();
-    // A deleted route no longer holds its revisions active.
-    EBB_RETURN_IF_ERROR(SyncRoutingStates(ns));
-    return Outcome{};
+    // A deleted route's revisions are requeued by its watch event (their routingState).
+    return IsNotFound(route.status()) ? Result<Outcome>(Outcome{}) : route.status();
   }
-  Result<std::vector<json>> configurations = List(api::Kind::kConfiguration, ns);
-  if (!configurations.ok()) return configurations.status();
-  Result<std::vector<json>> revisions = List(api::Kind::kRevision, ns);
-  if (!revisions.ok()) return revisions.status();
-  TrafficResolution resolution = ResolveTraffic(*route, ByName(std::move(*configurations)),
-                                                ByName(std::move(*revisions)), config_);
+  // Only what the traffic names: the configurations, their latest ready revisions, and the
+  // revisions named directly (a missing one is the route's RevisionMissing, not an error).
+  std::map<std::string, json> configurations, revisions;
+  auto fetch = [&](api::Kind kind, const std::string& target,
+                   std::map<std::string, json>& into) -> Status {
+    if (target.empty() || into.count(target)) return Status::Ok();
+    Result<json> obj = registry_.Get(kind, ns, target);
+    if (obj.ok()) {
+      into.emplace(target, std::move(*obj));
+    } else if (!IsNotFound(obj.status())) {
+      return obj.status();
+    }
+    return Status::Ok();
+  };
+  const json& targets = Field(Field(*route, "spec"), "traffic");
+  if (targets.is_array()) {
+    for (const json& t : targets) {
+      std::string config_name = Str(t, "configurationName");
+      EBB_RETURN_IF_ERROR(fetch(api::Kind::kConfiguration, config_name, configurations));
+      if (auto it = configurations.find(config_name); it != configurations.end()) {
+        EBB_RETURN_IF_ERROR(fetch(api::Kind::kRevision,
+                                  Str(Field(it->second, "status"), "latestReadyRevisionName"),
+                                  revisions));
+      }
+      EBB_RETURN_IF_ERROR(fetch(api::Kind::kRevision, Str(t, "revisionName"), revisions));
+    }
+  }
+  TrafficResolution resolution = ResolveTraffic(*route, configurations, revisions, config_);
   Result<json> written =
       WriteStatus(api::Kind::kRoute, *route, RouteStatus(*route, resolution, config_, Now()));
   if (!written.ok()) return written.status();
-  EBB_RETURN_IF_ERROR(SyncRoutingStates(ns));
   return Outcome{};
 }
 
@@ -98,32 +108,17 @@ Result<json> Reconciler::WriteStatus(api::Kind kind, const json& obj, json statu
                                 write_options_);
 }
 
-Result<std::vector<json>> Reconciler::List(api::Kind kind, const std::string& ns,
-                                           const std::string& label_selector) {
-  registry::ListOptions opts;
-  if (!label_selector.empty()) {
-    Result<api::LabelSelector> selector = api::LabelSelector::Parse(label_selector);
-    if (!selector.ok()) return selector.status();
-    opts.labels = std::move(*selector);
-  }
-  Result<registry::ObjectList> list = registry_.List(kind, ns, opts);
-  if (!list.ok()) return list.status();
-  return std::move(list->items);
-}
-
-Status Reconciler::SyncRoutingStates(const std::string& ns) {
-  Result<std::vector<json>> routes = List(api::Kind::kRoute, ns);
-  if (!routes.ok()) return routes.status();
-  Result<std::vector<json>> revisions = List(api::Kind::kRevision, ns);
-  if (!revisions.ok()) return revisions.status();
-  for (const auto& [name, state] : RoutingStateChanges(*revisions, RoutedRevisions(*routes))) {
-    json patch = {{"metadata",
-                   {{"labels", {{label::kRoutingState, state}}},
-                    {"annotations", {{annotation::kRoutingStateModified, Now()}}}}}};
-    Result<json> patched = registry_.Patch(
-        api::Kind::kRevision, ns, name, registry::PatchType::kMerge, patch.dump(), write_options_);
-    if (!patched.ok() && !IsNotFound(patched.status())) return patched.status();
-  }
+Status Reconciler::SyncRoutingState(const json& revision) {
+  const std::string ns = Namespace(revision);
+  const std::string name = Name(revision);
+  const char* want = index_.Routed(ns, name) ? kRoutingActive : kRoutingReserve;
+  if (Label(revision, label::kRoutingState) == want) return Status::Ok();
+  json patch = {{"metadata",
+                 {{"labels", {{label::kRoutingState, want}}},
+                  {"annotations", {{annotation::kRoutingStateModified, Now()}}}}}};
+  Result<json> patched = registry_.Patch(api::Kind::kRevision, ns, name,
+                                         registry::PatchType::kMerge, patch.dump(), write_options_);
+  if (!patched.ok() && !IsNotFound(patched.status())) return patched.status();
   return Status::Ok();
 }
 

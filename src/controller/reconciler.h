@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "config/config.h"
+#include "controller/index.h"
 #include "controller/revision_health.h"
 #include "controller/work_queue.h"
 #include "registry/registry.h"
@@ -30,8 +31,10 @@ class Reconciler {
     std::chrono::seconds requeue_after{0};
   };
 
+  // `index` (kept by the Controller from its watches) says which revisions are routed and
+  // which revisions each configuration has.
   Reconciler(registry::Registry& registry, const config::Config& config, const Clock& clock,
-             RevisionHealth& health);
+             RevisionHealth& health, const ControllerIndex& index);
 
   // Never throws: a malformed object is a kInternal Status.
   Result<Outcome> Reconcile(const Key& key);
@@ -60,18 +63,16 @@ class Reconciler {
   // Writes `status` as obj's status unless it already is; returns the stored object.
   Result<nlohmann::json> WriteStatus(api::Kind kind, const nlohmann::json& obj,
                                      nlohmann::json status);
-  // Objects of `kind` in `ns`, optionally narrowed by a label selector.
-  Result<std::vector<nlohmann::json>> List(api::Kind kind, const std::string& ns,
-                                           const std::string& label_selector = "");
-  // Sets routingState (and its modified-time annotation) on the namespace's revisions from the
-  // traffic of all its routes.
-  Status SyncRoutingStates(const std::string& ns);
+  // Sets the revision's routingState label (and its modified-time annotation) to active when
+  // some route sends it traffic, else reserve.
+  Status SyncRoutingState(const nlohmann::json& revision);
   std::string Now() const;
 
   registry::Registry& registry_;
   const config::Config& config_;
   const Clock& clock_;
   RevisionHealth& health_;
+  const ControllerIndex& index_;
   registry::WriteOptions write_options_;
 };
 

@@ -168,26 +168,4 @@ nlohmann::json RouteStatus(const nlohmann::json& route, const TrafficResolution&
   return status;
 }
 
-std::set<std::string> RoutedRevisions(const std::vector<nlohmann::json>& routes) {
-  std::set<std::string> out;
-  for (const nlohmann::json& route : routes) {
-    const nlohmann::json& traffic = Field(Field(route, "status"), "traffic");
-    if (!traffic.is_array()) continue;
-    for (const nlohmann::json& t : traffic) {
-      if (!Str(t, "revisionName").empty()) out.insert(Str(t, "revisionName"));
-    }
-  }
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> RoutingStateChanges(
-    const std::vector<nlohmann::json>& revisions, const std::set<std::string>& routed) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const nlohmann::json& rev : revisions) {
-    std::string want = routed.count(Name(rev)) ? kRoutingActive : kRoutingReserve;
-    if (Label(rev, label::kRoutingState) != want) out.emplace_back(Name(rev), want);
-  }
-  return out;
-}
-
 }  // namespace ebb::controller

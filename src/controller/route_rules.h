@@ -59,12 +59,4 @@ TrafficResolution ResolveTraffic(const nlohmann::json& route,
 nlohmann::json RouteStatus(const nlohmann::json& route, const TrafficResolution& resolution,
                            const config::Config& cfg, const std::string& now);
 
-// Names of the Revisions that receive traffic from any of `routes` (their status.traffic).
-std::set<std::string> RoutedRevisions(const std::vector<nlohmann::json>& routes);
-
-// The routingState label each revision should have: active when routed, reserve otherwise.
-// Returns only the revisions whose label must change, with their new state.
-std::vector<std::pair<std::string, std::string>> RoutingStateChanges(
-    const std::vector<nlohmann::json>& revisions, const std::set<std::string>& routed);
-
 }  // namespace ebb::controller

@@ -167,25 +167,5 @@ TEST(RouteStatusTest, UnresolvedTrafficKeepsWhatServesNow) {
   EXPECT_EQ(Cond(rollout, "Ready")["status"], "Unknown");
 }
 
-TEST(RoutingStateTest, RoutedRevisionsAreActiveOthersReserve) {
-  json a = Route(json::array());
-  a["status"]["traffic"] = json::parse(R"([{"revisionName": "r1"}, {"revisionName": "r2"}])");
-  json b = Route(json::array());
-  b["status"]["traffic"] = json::parse(R"([{"revisionName": "r3"}])");
-  std::set<std::string> routed = RoutedRevisions({a, b, Route(json::array())});
-  EXPECT_EQ(routed, (std::set<std::string>{"r1", "r2", "r3"}));
-
-  auto rev = [](const std::string& name, const std::string& state) {
-    json r = {{"metadata", {{"name", name}}}};
-    if (!state.empty()) r["metadata"]["labels"]["serving.knative.dev/routingState"] = state;
-    return r;
-  };
-  auto changes = RoutingStateChanges({rev("r1", "active"), rev("r2", "pending"),
-                                      rev("r4", "active"), rev("r5", "reserve"), rev("r6", "")},
-                                     routed);
-  using Change = std::pair<std::string, std::string>;
-  EXPECT_EQ(changes, (std::vector<Change>{{"r2", "active"}, {"r4", "reserve"}, {"r6", "reserve"}}));
-}
-
 }  // namespace route_rules_test
 }  // namespace ebb::controller
