@@ -15,6 +15,9 @@
 #   env: ROUNDS=5 DURATION=10 CONNS=32 THREADS=1 RATE=0.01
 #        PARALLEL=1: load both at the same time in each round (each with CONNS connections)
 #        instead of one after the other.
+#        METRICS=1: issue 5's figure — the baseline ("none") has request metrics off too
+#        (observability metrics-protocol: none), so the cost is metrics on + tracing at RATE
+#        against both off.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(cd "${1:-$HERE/build-release/bin}" && pwd)
@@ -49,6 +52,10 @@ YAML
 cat >"$WORK/none.yaml" <<YAML
 tracing: {backend: none}
 YAML
+if [ "${METRICS:-0}" = 1 ]; then
+  echo 'observability: {metrics-protocol: none}' >>"$WORK/none.yaml"
+  echo "none = metrics off and tracing off; zipkin = metrics on and tracing at $RATE"
+fi
 cat >"$WORK/zipkin.yaml" <<YAML
 tracing:
   backend: zipkin

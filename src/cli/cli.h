@@ -2,7 +2,8 @@
 // to ebb::serve::Main and everything else here).
 //
 //   ebb version | apply | get | describe | delete | logs | service create|update|delete|list|
-//   describe
+//   describe | load (parsed by src/load: a Vegeta-style load generator; the CLI lends it the
+//   kubeconfig to count a service's instances)
 //   global flags: --kubeconfig FILE, --data-dir DIR, -n/--namespace NS (kubeconfig.h says which
 //   kubeconfig is read)
 //

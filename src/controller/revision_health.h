@@ -39,9 +39,10 @@ class RevisionHealth {
 // Failed/ContainerMissing otherwise.
 //
 // The executable is `command[0]`, or `image` when there is no command. It resolves as a shell
-// would: an absolute path as is; a path containing '/' relative to the container's workingDir
-// (or the process's cwd when there is none); a bare name through $PATH. It must be a regular
-// file with execute permission. An OCI image reference with no such file gets a message saying
+// would (ResolveExecutable in common/executable.h, which the runtime uses too): an absolute
+// path as is; a path containing '/' relative to the container's workingDir (or the process's
+// cwd when there is none); a bare name through $PATH. It must be a regular file with execute
+// permission. An OCI image reference with no such file gets a message saying
 // that ebb runs local executables.
 class LocalExecutableHealth : public RevisionHealth {
  public:
@@ -51,14 +52,5 @@ class LocalExecutableHealth : public RevisionHealth {
 // The serving container of a revision (or configuration template) spec: the one that declares
 // a port, else the first. Null JSON when there is none.
 const nlohmann::json& ServingContainer(const nlohmann::json& revision_spec);
-
-// Resolves `program` as described above against `working_dir` (may be empty), the cwd and
-// `path_env` ($PATH). Returns the executable's path, or "" when none is found.
-std::string ResolveExecutable(const std::string& program, const std::string& working_dir,
-                              const std::string& path_env);
-
-// True when `image` looks like an OCI reference (a registry host, a tag or a digest) rather
-// than a file path: "gcr.io/knative-samples/helloworld-go", "nginx:1.25", "busybox@sha256:..".
-bool LooksLikeImageReference(const std::string& image);
 
 }  // namespace ebb::controller

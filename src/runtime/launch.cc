@@ -1,9 +1,6 @@
 #include "runtime/launch.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <climits>
+#include "common/executable.h"
 
 namespace ebb::runtime {
 namespace {
@@ -138,23 +135,6 @@ EnvList ParseEnv(const std::vector<std::string>& entries) {
   return env;
 }
 
-bool IsExecutableFile(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-std::string CurrentDir() {
-  char buf[PATH_MAX];
-  return ::getcwd(buf, sizeof buf) != nullptr ? std::string(buf) : std::string(".");
-}
-
-std::string JoinPath(const std::string& dir, const std::string& name) {
-  if (!name.empty() && name[0] == '/') return name;
-  std::string base = dir.empty() ? CurrentDir() : dir;
-  if (base[0] != '/') base = CurrentDir() + "/" + base;
-  return base.back() == '/' ? base + name : base + "/" + name;
-}
-
 std::string MissingMessage(const std::string& program, bool from_image) {
   if (from_image && LooksLikeImageReference(program)) {
     return "image \"" + program +
@@ -172,7 +152,7 @@ Result<LaunchPlan> Plan(const RevisionTemplate& t, std::vector<std::string> word
   const std::string* path_env = FindVar(vars, "PATH");
   LaunchPlan plan;
   plan.cwd = t.working_dir.empty() ? "" : JoinPath("", t.working_dir);
-  plan.path = ResolveProgram(words[0], plan.cwd, path_env ? *path_env : kDefaultPath);
+  plan.path = ResolveExecutable(words[0], plan.cwd, path_env ? *path_env : kDefaultPath);
   if (plan.path.empty()) return Status(Code::kNotFound, MissingMessage(words[0], from_image));
   plan.argv = std::move(words);
   plan.env = std::move(env);
@@ -228,25 +208,6 @@ Result<LaunchPlan> PlanExec(const RevisionTemplate& t, const InstanceEnv& instan
   return Plan(t, command, InstanceEnvironment(t, instance, base), false);
 }
 
-std::string ResolveProgram(const std::string& program, const std::string& dir,
-                           const std::string& path_env) {
-  if (program.empty()) return "";
-  if (program.find('/') != std::string::npos) {
-    std::string path = JoinPath(dir, program);
-    return IsExecutableFile(path) ? path : "";
-  }
-  std::size_t start = 0;
-  while (start <= path_env.size()) {
-    std::size_t colon = path_env.find(':', start);
-    if (colon == std::string::npos) colon = path_env.size();
-    std::string entry = path_env.substr(start, colon - start);
-    std::string path = JoinPath(entry.empty() ? dir : entry, program);
-    if (!path_env.empty() && IsExecutableFile(path)) return path;
-    start = colon + 1;
-  }
-  return "";
-}
-
 std::string ExpandVars(const std::string& text, const EnvList& vars) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -265,18 +226,6 @@ std::string ExpandVars(const std::string& text, const EnvList& vars) {
     }
   }
   return out;
-}
-
-bool LooksLikeImageReference(const std::string& image) {
-  if (image.empty() || image[0] == '/' || image[0] == '.') return false;
-  if (image.find('@') != std::string::npos) return true;
-  std::size_t slash = image.rfind('/');
-  std::string last = slash == std::string::npos ? image : image.substr(slash + 1);
-  if (last.find(':') != std::string::npos) return true;  // a tag
-  std::string first = image.substr(0, image.find('/'));
-  return slash != std::string::npos &&
-         (first.find('.') != std::string::npos || first.find(':') != std::string::npos ||
-          first == "localhost");
 }
 
 }  // namespace ebb::runtime

@@ -91,16 +91,9 @@ Result<LaunchPlan> PlanExec(const RevisionTemplate& revision, const InstanceEnv&
                             const std::vector<std::string>& base,
                             const std::vector<std::string>& command);
 
-// Resolves `program` as described at PlanLaunch; "" when nothing executable is found.
-std::string ResolveProgram(const std::string& program, const std::string& dir,
-                           const std::string& path_env);
 
 // Kubernetes' $(NAME) expansion: known names are replaced, unknown ones left as written, and
 // "$$" is a literal "$".
 std::string ExpandVars(const std::string& text, const EnvList& vars);
-
-// True for "gcr.io/x/y", "nginx:1.25", "busybox@sha256:..": names that only mean something
-// to an image registry.
-bool LooksLikeImageReference(const std::string& image);
 
 }  // namespace ebb::runtime

@@ -158,21 +158,6 @@ class TempDir {
   std::string path_;
 };
 
-TEST(ResolveProgram, ResolvesLikeAShell) {
-  TempDir dir;
-  std::string app = dir.File("app", 0755);
-  dir.File("data", 0644);
-  EXPECT_EQ(ResolveProgram(app, "", ""), app);
-  EXPECT_EQ(ResolveProgram("./app", dir.path(), ""), dir.path() + "/./app");
-  EXPECT_EQ(ResolveProgram("app", "", "/nonexistent:" + dir.path()), dir.path() + "/app");
-  EXPECT_EQ(ResolveProgram("sh", "", "/usr/bin:/bin"), "/usr/bin/sh");
-  EXPECT_EQ(ResolveProgram("data", "", dir.path()), "");  // not executable
-  EXPECT_EQ(ResolveProgram("./data", dir.path(), ""), "");
-  EXPECT_EQ(ResolveProgram(dir.path(), "", ""), "");  // a directory
-  EXPECT_EQ(ResolveProgram("app", "", ""), "");
-  EXPECT_EQ(ResolveProgram("", "", "/bin"), "");
-}
-
 TEST(PlanLaunch, RunsCommandPlusArgsOrImagePlusArgs) {
   TempDir dir;
   std::string app = dir.File("app", 0755);
@@ -225,19 +210,6 @@ TEST(PlanExec, RunsTheProbeCommandInTheInstanceEnvironment) {
   EXPECT_EQ(plan->argv, (std::vector<std::string>{"test", "-n", "7"}));
   EXPECT_TRUE(Has(plan->env, "PORT=7"));
   EXPECT_EQ(PlanExec(t, InstanceEnv{7, ""}, {}, {}).status().code(), Code::kInvalid);
-}
-
-TEST(LooksLikeImageReference, TellsReferencesFromPaths) {
-  EXPECT_TRUE(LooksLikeImageReference("gcr.io/knative-samples/helloworld-go"));
-  EXPECT_TRUE(LooksLikeImageReference("nginx:1.25"));
-  EXPECT_TRUE(LooksLikeImageReference("busybox@sha256:abc"));
-  EXPECT_TRUE(LooksLikeImageReference("localhost/app"));
-  EXPECT_TRUE(LooksLikeImageReference("localhost:5000/app"));
-  EXPECT_FALSE(LooksLikeImageReference("/usr/bin/app"));
-  EXPECT_FALSE(LooksLikeImageReference("./app"));
-  EXPECT_FALSE(LooksLikeImageReference("bin/app"));
-  EXPECT_FALSE(LooksLikeImageReference("helloworld"));
-  EXPECT_FALSE(LooksLikeImageReference(""));
 }
 
 }  // namespace
