@@ -5,13 +5,6 @@
 namespace ebb::apiserver {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::vector<std::string> Segments(std::string_view path) {
   std::vector<std::string> out;
   size_t pos = 0;
@@ -102,44 +95,10 @@ bool StartsWith(const std::vector<std::string>& segs, std::initializer_list<std:
 
 }  // namespace
 
-std::string PercentDecode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+' && plus_is_space) {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-               HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 std::pair<std::string_view, std::string_view> SplitTarget(std::string_view target) {
   size_t q = target.find('?');
   if (q == std::string_view::npos) return {target, {}};
   return {target.substr(0, q), target.substr(q + 1)};
-}
-
-Query ParseQuery(std::string_view query) {
-  Query out;
-  size_t pos = 0;
-  while (pos < query.size()) {
-    size_t amp = query.find('&', pos);
-    if (amp == std::string_view::npos) amp = query.size();
-    std::string_view pair = query.substr(pos, amp - pos);
-    size_t eq = pair.find('=');
-    std::string key = PercentDecode(pair.substr(0, eq), true);
-    std::string value =
-        eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
-    if (!key.empty()) out.emplace(std::move(key), std::move(value));
-    pos = amp + 1;
-  }
-  return out;
 }
 
 std::optional<bool> ParseBool(std::string_view s) {

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "api/kinds.h"
+#include "net/query.h"
 
 namespace ebb::apiserver {
 
@@ -48,16 +49,14 @@ struct Route {
 // Routes the path part of a request target (no query). Path segments are percent-decoded.
 Route ParseRoute(std::string_view path);
 
-// The decoded query parameters (application/x-www-form-urlencoded: '+' is a space). A key given
-// twice keeps the first value.
-using Query = std::map<std::string, std::string, std::less<>>;
-Query ParseQuery(std::string_view query);
+// The decoded query parameters (net/query.h: '+' is a space; a key given twice keeps the
+// first value).
+using net::Query;
+using net::ParseQuery;
+using net::PercentDecode;
 
 // Splits "path?query" into its parts.
 std::pair<std::string_view, std::string_view> SplitTarget(std::string_view target);
-
-// Percent-decoding; `plus_is_space` for query strings. Invalid escapes are kept verbatim.
-std::string PercentDecode(std::string_view s, bool plus_is_space);
 
 // Go's strconv.ParseBool, which kubectl and client-go servers use: 1 t T TRUE true True / 0 f F
 // FALSE false False; nullopt for anything else.

@@ -116,14 +116,6 @@ TEST(QueryTest, SetBasedSelectorAsGoEncodesIt) {
   EXPECT_EQ(QueryValue(q, "labelSelector"), "env in (a,b),!legacy");
 }
 
-TEST(PercentDecodeTest, KeepsInvalidEscapes) {
-  EXPECT_EQ(PercentDecode("100%", false), "100%");
-  EXPECT_EQ(PercentDecode("%zz%4", false), "%zz%4");
-  EXPECT_EQ(PercentDecode("a+b", false), "a+b");
-  EXPECT_EQ(PercentDecode("a+b", true), "a b");
-  EXPECT_EQ(PercentDecode("%41%62", false), "Ab");
-}
-
 TEST(ParseBoolTest, LikeGo) {
   for (const char* t : {"1", "t", "T", "TRUE", "true", "True"}) EXPECT_EQ(ParseBool(t), true) << t;
   for (const char* f : {"0", "f", "F", "FALSE", "false", "False"}) {

@@ -2,7 +2,7 @@
 
 #include "dashboard/assets.h"
 #include "dashboard/overview.h"
-#include "dashboard/query.h"
+#include "net/query.h"
 #include "registry/registry.h"
 
 namespace ebb::dashboard {
@@ -57,12 +57,12 @@ admin::Response OverviewResponse(const Sources& sources) {
 }
 
 admin::Response LogsResponse(const Sources& sources, const std::string& query) {
-  auto params = ParseQuery(query);
+  auto params = net::ParseQuery(query);
   std::string pod = params["pod"];
   if (pod.empty()) return Text(400, "missing ?pod=NAME\n");
   std::optional<int> tail = kDefaultTail;
   if (params.contains("tail")) {
-    tail = IntParam(params, "tail", 0, kMaxTail);
+    tail = net::IntParam(params, "tail", 0, kMaxTail);
     if (!tail) return Text(400, "tail must be a number from 0 to 10000\n");
   }
   if (!PodExists(sources, params["namespace"], pod)) {

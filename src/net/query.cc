@@ -1,9 +1,8 @@
-#include "dashboard/query.h"
+#include "net/query.h"
 
-#include <algorithm>
 #include <charconv>
 
-namespace ebb::dashboard {
+namespace ebb::net {
 namespace {
 
 int HexDigit(char c) {
@@ -13,11 +12,13 @@ int HexDigit(char c) {
   return -1;
 }
 
-std::string Decode(std::string_view in) {
+}  // namespace
+
+std::string PercentDecode(std::string_view in, bool plus_is_space) {
   std::string out;
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
+    if (in[i] == '+' && plus_is_space) {
       out += ' ';
     } else if (in[i] == '%' && i + 2 < in.size() && HexDigit(in[i + 1]) >= 0 &&
                HexDigit(in[i + 2]) >= 0) {
@@ -30,23 +31,24 @@ std::string Decode(std::string_view in) {
   return out;
 }
 
-}  // namespace
-
-std::map<std::string, std::string> ParseQuery(std::string_view query) {
-  std::map<std::string, std::string> params;
-  while (!query.empty()) {
-    std::string_view part = query.substr(0, query.find('&'));
-    query.remove_prefix(std::min(query.size(), part.size() + 1));
-    if (part.empty()) continue;
-    size_t eq = part.find('=');
-    std::string key = Decode(part.substr(0, eq));
-    params[key] = eq == std::string_view::npos ? "" : Decode(part.substr(eq + 1));
+Query ParseQuery(std::string_view query) {
+  Query out;
+  size_t pos = 0;
+  while (pos < query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    std::string_view pair = query.substr(pos, amp - pos);
+    size_t eq = pair.find('=');
+    std::string key = PercentDecode(pair.substr(0, eq), true);
+    std::string value =
+        eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
+    if (!key.empty()) out.emplace(std::move(key), std::move(value));
+    pos = amp + 1;
   }
-  return params;
+  return out;
 }
 
-std::optional<int> IntParam(const std::map<std::string, std::string>& params,
-                            const std::string& key, int min, int max) {
+std::optional<int> IntParam(const Query& params, std::string_view key, int min, int max) {
   auto it = params.find(key);
   if (it == params.end()) return std::nullopt;
   const std::string& text = it->second;
@@ -58,4 +60,4 @@ std::optional<int> IntParam(const std::map<std::string, std::string>& params,
   return value;
 }
 
-}  // namespace ebb::dashboard
+}  // namespace ebb::net

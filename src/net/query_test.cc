@@ -1,9 +1,9 @@
-#include "dashboard/query.h"
+#include "net/query.h"
 
 #include <gtest/gtest.h>
 
-namespace ebb::dashboard {
-namespace {
+namespace ebb::net {
+namespace query_test {
 
 TEST(Query, SplitsAndDecodes) {
   auto p = ParseQuery("pod=hello-00001-deployment-1&tail=50&namespace=my%2Dns&q=a+b%20c&flag");
@@ -18,10 +18,18 @@ TEST(Query, SplitsAndDecodes) {
 TEST(Query, EmptyPartsDuplicatesAndBadEscapes) {
   auto p = ParseQuery("&&a=1&a=2&b=%zz&c=%4");
   EXPECT_EQ(p.size(), 3u);
-  EXPECT_EQ(p["a"], "2");
+  EXPECT_EQ(p["a"], "1");  // the first value, as Kubernetes reads it
   EXPECT_EQ(p["b"], "%zz");
   EXPECT_EQ(p["c"], "%4");
   EXPECT_TRUE(ParseQuery("").empty());
+}
+
+TEST(Query, PercentDecodeKeepsInvalidEscapes) {
+  EXPECT_EQ(PercentDecode("100%", false), "100%");
+  EXPECT_EQ(PercentDecode("%zz%4", false), "%zz%4");
+  EXPECT_EQ(PercentDecode("a+b", false), "a+b");
+  EXPECT_EQ(PercentDecode("a+b", true), "a b");
+  EXPECT_EQ(PercentDecode("%41%62", false), "Ab");
 }
 
 TEST(Query, IntParamChecksFormAndRange) {
@@ -36,5 +44,5 @@ TEST(Query, IntParamChecksFormAndRange) {
   EXPECT_EQ(IntParam(p, "missing", 0, 100), std::nullopt);
 }
 
-}  // namespace
-}  // namespace ebb::dashboard
+}  // namespace query_test
+}  // namespace ebb::net
