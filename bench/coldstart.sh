@@ -33,8 +33,8 @@
 # (ebb sockact vs floor sockact; ebb port vs floor notify, the bare equivalent of what ebb does;
 # the ratio to floor poll is printed too).
 #
-# Needs: g++, python3, an ebb build (EBB=path; default build-bench-rel, build-release, build) and
-# its helloworld (HELLOWORLD=path; default beside ebb).
+# Needs: g++, python3, an ebb build (EBB=path; default build-release from `make release`, else
+# build) and its helloworld (HELLOWORLD=path; default beside ebb).
 set -euo pipefail
 
 TRIALS=100 SERVICES=10 SCHED="" POLL_US=250 RAW="" KEEP=0
@@ -60,7 +60,7 @@ esac
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${EBB:-}" ]; then
-  for b in build-bench-rel build-release build; do
+  for b in build-release build; do
     [ -x "$SRC/$b/bin/ebb" ] && { EBB=$SRC/$b/bin/ebb; break; }
   done
 fi

@@ -19,9 +19,9 @@
 # not dominate the tail; nice = nice -10; none = as is. The same policy applies to both targets.
 # CPU pinning is left to the scheduler; set LG_CPU / EBB_CPU / BACKEND_CPU to pin (taskset).
 #
-# Needs: python3, an ebb build with `ebb load` (LOAD=path to that binary; default
-# build-load/bin/ebb, else EBB) and EBB (default build-bench-rel, build-release, build) with its
-# helloworld (HELLOWORLD=path; default beside EBB).
+# Needs: python3, and EBB (default build-release (`make release`), else build) with its
+# helloworld (HELLOWORLD=path; default beside EBB); the load comes from `EBB load` (LOAD=path
+# for another ebb binary).
 set -euo pipefail
 
 ROUNDS=5 DURATION=10s RATE=1000/1s SCHED="" RAW="" KEEP=0
@@ -48,17 +48,14 @@ pin() { local cpu=$1; shift; if [ -n "$cpu" ]; then taskset -c "$cpu" "$@"; else
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${EBB:-}" ]; then
-  for b in build-bench-rel build-release build; do
+  for b in build-release build; do
     [ -x "$SRC/$b/bin/ebb" ] && { EBB=$SRC/$b/bin/ebb; break; }
   done
 fi
 [ -x "${EBB:-}" ] || { echo "no ebb binary; set EBB=" >&2; exit 2; }
 HELLOWORLD=${HELLOWORLD:-$(dirname "$EBB")/helloworld}
 [ -x "$HELLOWORLD" ] || { echo "no helloworld at $HELLOWORLD" >&2; exit 2; }
-if [ -z "${LOAD:-}" ]; then
-  LOAD=$EBB
-  [ -x "$SRC/build-load/bin/ebb" ] && LOAD=$SRC/build-load/bin/ebb
-fi
+LOAD=${LOAD:-$EBB}
 if ! "$LOAD" load --help >/dev/null 2>&1; then
   echo "'$LOAD load' is not available (build the ebb target with src/load wired into the CLI," \
        "or set LOAD=)" >&2

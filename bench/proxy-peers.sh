@@ -39,7 +39,7 @@
 #   -o FILE             also write the per-run TSV there
 #   -k                  keep the temporary work dir (configs, logs)
 #   --summary FILE      only print the table for a TSV written earlier with -o
-#   env EBB=PATH        the ebb binary (default build-bench-rel/bin/ebb, else build-release, build)
+#   env EBB=PATH        the ebb binary (default build-release/bin/ebb, else build)
 #   env HELLOWORLD=PATH the helloworld binary (default: beside ebb)
 #
 # CPU layout (2-core machine), env overrides: LG_CPU=0 PROXY_CPU=0 BACKEND_CPU=1
@@ -145,14 +145,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${EBB:-}" ]; then
-  for b in build-bench-rel build-release build; do
+  for b in build-release build; do
     [ -x "$SRC/$b/bin/ebb" ] && { EBB=$SRC/$b/bin/ebb; break; }
   done
 fi
 HELLOWORLD=${HELLOWORLD:-$(dirname "${EBB:-$SRC/build/bin/ebb}")/helloworld}
 [ -x "$HELLOWORLD" ] || { echo "no helloworld at $HELLOWORLD (set HELLOWORLD=)" >&2; exit 2; }
 if [[ " $PEERS " == *" ebb "* ]] && [ ! -x "${EBB:-}" ]; then
-  echo "no ebb binary (set EBB=, or build: cmake --build build-bench-rel --target ebb helloworld)" >&2
+  echo "no ebb binary (set EBB=, or build: make release)" >&2
   exit 2
 fi
 
