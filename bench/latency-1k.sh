@@ -93,7 +93,11 @@ spec:
           env: [{name: TARGET, value: World}]
 EOF
 mkdir -p "$WORK/home"
-HOME="$WORK/home" pin "${EBB_CPU:-}" "${PRIO[@]}" "$EBB" serve --data-dir "$WORK/data" \
+# A simple command, not the pin function: started with & it is exec'd, so $! is ebb itself
+# (its instances are its children, and killing $! stops it).
+EBB_PIN=()
+[ -n "${EBB_CPU:-}" ] && EBB_PIN=(taskset -c "$EBB_CPU")
+HOME="$WORK/home" "${EBB_PIN[@]}" "${PRIO[@]}" "$EBB" serve --data-dir "$WORK/data" \
   --listen 127.0.0.1:0 --api-listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 -f "$WORK/hello.yaml" \
   >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!

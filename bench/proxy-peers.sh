@@ -240,8 +240,10 @@ EOF
   HOSTHDR[ebb]=hello.default.example.com
   bpid=""
   for _ in $(seq 1 200); do
-    bpid=$(for p in $(tree_pids "${ROLE_PID[ebb]}"); do
-             [ "$(cat /proc/"$p"/comm 2>/dev/null)" = helloworld ] && echo "$p"; done | head -1)
+    bpid=""
+    for p in $(tree_pids "${ROLE_PID[ebb]}"); do
+      if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = helloworld ]; then bpid=$p; break; fi
+    done
     [ -n "$bpid" ] && break; sleep 0.05
   done
   [ -n "$bpid" ] || { echo "ebb started no helloworld instance (see $WORK/ebb.out)" >&2; exit 1; }

@@ -387,6 +387,9 @@ TEST_F(RuntimeTest, TracksLiveInstancesOnDiskAndStopEndsThem) {
   rt_->SetRevision(kKey, Revision(Shell("sleep 300 & exec sleep 301"), Activated()));
   rt_->Scale(kKey, 1);
   WaitFor("ready");
+  // The record is written by a task the launch posted to the runtime's loop (after the
+  // launch was reported); a call that runs on the loop comes after it.
+  rt_->Pods();
   std::string records = dir_ + "/runtime/instances";
   ASSERT_EQ(std::distance(std::filesystem::directory_iterator(records), {}), 1);
   pid_t pid = std::stoi(std::filesystem::directory_iterator(records)->path().filename());
