@@ -7,6 +7,7 @@ cat >"$WORK/config.yaml" <<'YAML'
 autoscaler:
   stable-window: 6s
   scale-to-zero-grace-period: 1s
+  allow-zero-initial-scale: true
 YAML
 start_ebb --config "$WORK/config.yaml"
 K() { kubectl --request-timeout=20s "$@"; }
@@ -73,6 +74,24 @@ check "each revision gets 40–60 % of 1000 ($first / $second)" \
   test "$first" -ge 400 -a "$first" -le 600 -a "$second" -ge 400 -a "$second" -le 600
 out=$(curl -s --max-time 30 -H "Host: first-helloworld.default.example.com" "http://$GATEWAY/")
 expect_eq "tag URL reaches its revision" "Hello World!" "$out"
+
+log "initial-scale 0: Ready without an instance, started by its first request"
+cat >"$WORK/lazy.yaml" <<YAML
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: lazy}
+spec:
+  template:
+    metadata:
+      annotations: {autoscaling.knative.dev/initial-scale: "0"}
+    spec:
+      containers: [{image: "$EBB_BIN/helloworld"}]
+YAML
+K apply -f "$WORK/lazy.yaml" >/dev/null
+check "Ready=True" K wait ksvc/lazy --for=condition=Ready --timeout=30s
+expect_eq "no pod was started" 0 "$(pods lazy)"
+expect_eq "its first request is served" "Hello World!" \
+  "$(curl -s --max-time 30 -H "Host: lazy.default.example.com" "http://$GATEWAY/")"
 
 log "an app that exits at start"
 cat >"$WORK/crash.yaml" <<YAML

@@ -360,10 +360,19 @@ ServingPlane::Report ServingPlane::Check(const json& revision) {
     bool spec = !st.failure_reason.empty();
     r.reason = spec ? st.failure_reason : st.health.reason();
     r.message = spec ? st.failure_message : st.health.message();
+  } else if (StartsAtZero(revision)) {
+    // initial-scale 0 (allowed by allow-zero-initial-scale): as in Knative, the revision is
+    // Ready at zero without having run; its first request starts it.
+    r.state = Report::State::kReady;
   } else {
     r.reason = "Deploying";
   }
   return r;
+}
+
+bool ServingPlane::StartsAtZero(const json& revision) const {
+  Result<autoscaler::AutoscalerSpec> spec = autoscaler::ResolveSpec(revision, config_);
+  return spec.ok() && spec->initial_scale == 0;
 }
 
 void ServingPlane::Stop() {

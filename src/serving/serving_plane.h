@@ -105,6 +105,8 @@ class ServingPlane : public controller::RevisionHealth {
   void OnSecond();
   void Apply(const std::string& key, const autoscaler::Decision& d);
   void PublishEndpoints(const std::string& key);
+  // Whether the revision's effective initial scale is 0 (Ready before any instance ran).
+  bool StartsAtZero(const nlohmann::json& revision) const;
   void HealthChanged(const std::string& key);  // queues a notification (mu_ held)
   void FlushNotifications();                   // sends them (mu_ not held)
   // serving_metrics_sources.cc: what PlaneMetrics samples at scrape time.
