@@ -46,6 +46,9 @@ Status Reconciler::CollectGarbage(const json& configuration, const std::vector<j
   Clock::time_point now = clock_.Now();
   GcPlan plan = PlanRevisionGc(configuration, revisions, config_.gc, now);
   for (const std::string& name : plan.to_delete) {
+    // The plan reads routingState labels, which trail a route that has just started routing a
+    // revision again by one reconcile; the index already knows.
+    if (index_.Routed(Namespace(configuration), name)) continue;
     Result<json> deleted =
         registry_.Delete(api::Kind::kRevision, Namespace(configuration), name, write_options_);
     if (!deleted.ok() && deleted.status().code() != Code::kNotFound) return deleted.status();
