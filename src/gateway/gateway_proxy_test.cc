@@ -268,8 +268,12 @@ TEST_F(GatewayProxyTest, LargeUploadStreamsWithBoundedMemory) {
   sampler.join();
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, std::to_string(kSize));
-  // Growth of the whole test process (client, gateway and upstream), in KiB.
+  // Growth of the whole test process (client, gateway and upstream), in KiB. Under ASan freed
+  // memory sits in its quarantine (256 MB by default) instead of being reused, so RSS says
+  // nothing about what the gateway holds; tests/e2e_gateway.sh checks the real binary's RSS.
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(peak.load() - before, 64 * 1024);
+#endif
 }
 
 TEST_F(GatewayProxyTest, MalformedRequestsGet400) {

@@ -48,6 +48,18 @@ bool SocketActivated(const json& revision) {
   return *value == "true";
 }
 
+// Whether the stored revision's Ready condition is True (set by the controller in an earlier run).
+bool ReadyBefore(const json& revision) {
+  auto status = revision.find("status");
+  if (status == revision.end() || !status->is_object()) return false;
+  auto conditions = status->find("conditions");
+  if (conditions == status->end() || !conditions->is_array()) return false;
+  for (const json& c : *conditions) {
+    if (c.is_object() && c.value("type", "") == "Ready") return c.value("status", "") == "True";
+  }
+  return false;
+}
+
 }  // namespace
 
 ServingPlane::ServingPlane(registry::Registry& registry, const config::Config& config,
@@ -79,7 +91,8 @@ Status ServingPlane::StartComponents(const Options& options) {
       metrics_.InstanceReady(key, info.started, ready);
       it->second.ready[info.id] = gateway::Endpoint{info.pod, info.host, info.port};
       PublishEndpoints(key);
-      if (it->second.health.OnReady(info.id, clock_.Steady())) HealthChanged(key);
+      it->second.health.OnReady(info.id, clock_.Steady());
+      HealthChanged(key);  // actualReplicas, and maybe Ready
     });
   };
   rc.on_terminating = [this](const std::string& key, const runtime::InstanceInfo& info) {
@@ -87,7 +100,10 @@ Status ServingPlane::StartComponents(const Options& options) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         auto it = revisions_.find(key);
-        if (it != revisions_.end() && it->second.ready.erase(info.id) > 0) PublishEndpoints(key);
+        if (it != revisions_.end() && it->second.ready.erase(info.id) > 0) {
+          PublishEndpoints(key);
+          HealthChanged(key);  // actualReplicas
+        }
       }
       // Out of the routing table: no new requests reach it. Requests already in flight finish
       // because SIGTERM makes a well-behaved app drain (Knative's contract with apps too).
@@ -101,8 +117,9 @@ Status ServingPlane::StartComponents(const Options& options) {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = revisions_.find(key);
       if (it == revisions_.end()) return;
-      if (it->second.ready.erase(info.id) > 0) PublishEndpoints(key);
-      if (it->second.health.OnExited(info.id, exit)) HealthChanged(key);
+      bool changed = it->second.ready.erase(info.id) > 0;
+      if (changed) PublishEndpoints(key);
+      if (it->second.health.OnExited(info.id, exit) || changed) HealthChanged(key);
     });
   };
   rc.on_failed_to_start = [this](const std::string& key, const std::string& reason,
@@ -223,6 +240,11 @@ void ServingPlane::OnRevisionEvent(const registry::WatchEvent& ev) {
   st.name = ev.object["metadata"].value("name", "");
   st.spec = ev.object.value("spec", json::object());
   st.health = StartupHealth(SocketActivated(ev.object));
+  // Stored as Ready by an earlier run of ebb: it proved itself then, and like a Knative revision
+  // whose pods were scaled away it restarts at zero (initial-scale is for a new revision; a
+  // restart of ebb must not start an instance of every revision it knows).
+  const bool ran_before = ReadyBefore(ev.object);
+  if (ran_before) st.health.AssumeHealthy();
   Report exe = executables_.Check(ev.object);
   if (exe.state == Report::State::kFailed) {
     st.failure_reason = exe.reason;
@@ -237,6 +259,7 @@ void ServingPlane::OnRevisionEvent(const registry::WatchEvent& ev) {
     return;
   }
   runtime_->SetRevision(key, ev.object);
+  if (ran_before) spec->initial_scale = 0;
   Status added = autoscaler_.Add(key, *spec, clock_.Steady(), 0);
   if (added.ok()) Apply(key, autoscaler_.Find(key)->last());
   Post([this] { RebuildRoutes(); });  // its containerConcurrency/timeouts may be routed already
@@ -314,6 +337,7 @@ void ServingPlane::Apply(const std::string& key, const autoscaler::Decision& d) 
   if (it == revisions_.end() || d.instances == it->second.wanted) return;
   it->second.wanted = d.instances;
   runtime_->Scale(key, d.instances);
+  HealthChanged(key);  // desiredReplicas and the Active condition
   if (d.instances == 0) metrics_.ScaledToZero(key);
 }
 

@@ -107,7 +107,10 @@ class ServingPlane : public controller::RevisionHealth {
   void PublishEndpoints(const std::string& key);
   // Whether the revision's effective initial scale is 0 (Ready before any instance ran).
   bool StartsAtZero(const nlohmann::json& revision) const;
-  void HealthChanged(const std::string& key);  // queues a notification (mu_ held)
+  // Queues a notification (mu_ held): the controller re-reads the revision's health and
+  // replica counts (Ready, Active, actualReplicas, desiredReplicas), as Knative's revision
+  // status follows its deployment.
+  void HealthChanged(const std::string& key);
   void FlushNotifications();                   // sends them (mu_ not held)
   // serving_metrics_sources.cc: what PlaneMetrics samples at scrape time.
   PlaneMetrics::Sources MetricsSources();

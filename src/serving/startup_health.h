@@ -33,6 +33,10 @@ class StartupHealth {
   explicit StartupHealth(bool socket_activated, std::chrono::milliseconds settle = kDefaultSettle)
       : socket_activated_(socket_activated), settle_(settle) {}
 
+  // A revision that proved itself in an earlier run of ebb (its stored Ready condition is True)
+  // starts healthy: a restart of ebb does not make it prove itself again.
+  void AssumeHealthy() { BecomeHealthy(); }
+
   // Each returns true when healthy() or the failure changed (the controller should re-read).
   bool OnReady(const std::string& instance_id, Time now);
   bool OnExited(const std::string& instance_id, const runtime::ExitInfo& exit);
