@@ -50,23 +50,11 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ -n "$SCHED" ] || { [ "$(id -u)" = 0 ] && SCHED=rt || SCHED=none; }
-case $SCHED in
-  rt) PRIO=(chrt -f 1) ;;
-  nice) PRIO=(nice -n -10) ;;
-  none) PRIO=() ;;
-  *) echo "-s must be rt, nice or none" >&2; exit 2 ;;
-esac
+source "$(dirname "$0")/lib.sh"
+bench_sched "$SCHED"
 
-SRC=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${EBB:-}" ]; then
-  for b in build-release build; do
-    [ -x "$SRC/$b/bin/ebb" ] && { EBB=$SRC/$b/bin/ebb; break; }
-  done
-fi
-[ -x "${EBB:-}" ] || { echo "no ebb binary; set EBB=" >&2; exit 2; }
-HELLOWORLD=${HELLOWORLD:-$(dirname "$EBB")/helloworld}
-[ -x "$HELLOWORLD" ] || { echo "no helloworld at $HELLOWORLD" >&2; exit 2; }
+SRC=$BENCH_SRC
+bench_binaries
 for t in g++ python3; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 2; }; done
 
 WORK=$(mktemp -d /tmp/ebb-coldstart.XXXXXX)

@@ -37,24 +37,12 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ -n "$SCHED" ] || { [ "$(id -u)" = 0 ] && SCHED=rt || SCHED=none; }
-case $SCHED in
-  rt) PRIO=(chrt -f 1) ;;
-  nice) PRIO=(nice -n -10) ;;
-  none) PRIO=() ;;
-  *) echo "-s must be rt, nice or none" >&2; exit 2 ;;
-esac
+source "$(dirname "$0")/lib.sh"
+bench_sched "$SCHED"
 pin() { local cpu=$1; shift; if [ -n "$cpu" ]; then taskset -c "$cpu" "$@"; else "$@"; fi; }
 
-SRC=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${EBB:-}" ]; then
-  for b in build-release build; do
-    [ -x "$SRC/$b/bin/ebb" ] && { EBB=$SRC/$b/bin/ebb; break; }
-  done
-fi
-[ -x "${EBB:-}" ] || { echo "no ebb binary; set EBB=" >&2; exit 2; }
-HELLOWORLD=${HELLOWORLD:-$(dirname "$EBB")/helloworld}
-[ -x "$HELLOWORLD" ] || { echo "no helloworld at $HELLOWORLD" >&2; exit 2; }
+SRC=$BENCH_SRC
+bench_binaries
 LOAD=${LOAD:-$EBB}
 if ! "$LOAD" load --help >/dev/null 2>&1; then
   echo "'$LOAD load' is not available (build the ebb target with src/load wired into the CLI," \
@@ -76,22 +64,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cat >"$WORK/hello.yaml" <<EOF
-apiVersion: serving.knative.dev/v1
-kind: Service
-metadata: {name: hello, namespace: default}
-spec:
-  template:
-    metadata:
-      annotations:
-        autoscaling.knative.dev/min-scale: "1"
-        autoscaling.knative.dev/max-scale: "1"
-        ebb.dev/socket-activation: "true"
-    spec:
-      containers:
-        - image: $HELLOWORLD
-          env: [{name: TARGET, value: World}]
-EOF
+bench_hello_service "$WORK/hello.yaml"
 mkdir -p "$WORK/home"
 # A simple command, not the pin function: started with & it is exec'd, so $! is ebb itself
 # (its instances are its children, and killing $! stops it).

@@ -143,18 +143,9 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends $pkgs >/dev/null 2>&1 ||
     { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $pkgs >/dev/null; }
 fi
-SRC=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${EBB:-}" ]; then
-  for b in build-release build; do
-    [ -x "$SRC/$b/bin/ebb" ] && { EBB=$SRC/$b/bin/ebb; break; }
-  done
-fi
-HELLOWORLD=${HELLOWORLD:-$(dirname "${EBB:-$SRC/build/bin/ebb}")/helloworld}
-[ -x "$HELLOWORLD" ] || { echo "no helloworld at $HELLOWORLD (set HELLOWORLD=)" >&2; exit 2; }
-if [[ " $PEERS " == *" ebb "* ]] && [ ! -x "${EBB:-}" ]; then
-  echo "no ebb binary (set EBB=, or build: make release)" >&2
-  exit 2
-fi
+source "$(dirname "$0")/lib.sh"
+SRC=$BENCH_SRC
+bench_binaries
 
 BP=$BASE_PORT
 declare -A PORT=([nginx]=$((BP+1)) [haproxy]=$((BP+2)) [caddy]=$((BP+3)) [h2o]=$((BP+4)))
@@ -215,22 +206,7 @@ declare -A HOSTHDR=()
 BACKEND_EXCLUDE=""  # the backend's pid inside ebb's process tree, excluded from ebb's CPU
 if [[ " $PEERS " == *" ebb "* ]]; then
   mkdir -p "$WORK/ebb-home"
-  cat >"$WORK/hello.yaml" <<EOF
-apiVersion: serving.knative.dev/v1
-kind: Service
-metadata: {name: hello, namespace: default}
-spec:
-  template:
-    metadata:
-      annotations:
-        autoscaling.knative.dev/min-scale: "1"
-        autoscaling.knative.dev/max-scale: "1"
-        ebb.dev/socket-activation: "true"
-    spec:
-      containers:
-        - image: $HELLOWORLD
-          env: [{name: TARGET, value: World}]
-EOF
+  bench_hello_service "$WORK/hello.yaml"
   HOME="$WORK/ebb-home" start ebb "$PROXY_CPU" "$EBB" serve --data-dir "$WORK/ebb-data" \
     --listen 127.0.0.1:0 --api-listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 -f "$WORK/hello.yaml"
   for _ in $(seq 1 200); do [ -s "$WORK/ebb-data/endpoints.json" ] && break; sleep 0.05; done
