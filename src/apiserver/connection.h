@@ -15,6 +15,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "apiserver/handlers.h"
@@ -55,6 +56,17 @@ asio::awaitable<void> ServeWatch(const std::shared_ptr<Connection>& conn, const 
 // away or the connection is closed; the connection is not reused afterwards (log_stream.cc).
 asio::awaitable<void> ServePodLog(const std::shared_ptr<Connection>& conn, const Request& req,
                                   HandlerContext& ctx);
+
+// The head of a streamed response (a watch, a followed log): 200, chunked, Connection: close.
+// Written under kWriteTimeout; after it the connection has no read/write timeout, because a
+// read stays pending for the rest of the stream (StartHangupDetector).
+asio::awaitable<error_code> WriteStreamHead(Connection& conn, const char* content_type);
+
+// Keeps a read pending on a streaming connection: when the client hangs up (or the connection
+// fails), `on_gone` runs on the connection's executor. `what` names the stream in the message
+// printed if the detector itself fails.
+void StartHangupDetector(const std::shared_ptr<Connection>& conn, std::function<void()> on_gone,
+                         const char* what);
 
 // One chunk of a chunked response body (never empty: an empty chunk ends the body), and the
 // last chunk. A write that stalls for kWriteTimeout closes the connection, since streams keep a

@@ -10,12 +10,10 @@
 #include <utility>  // before asio: Boost 1.74's asio/awaitable.hpp uses std::exchange unincluded
 // clang-format on
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <cstdio>
 
 #include "apiserver/connection.h"
 
@@ -47,31 +45,6 @@ class SnapshotFollower final : public PodLogFollower {
  private:
   std::string log_;
 };
-
-asio::awaitable<void> DetectHangup(std::shared_ptr<Connection> conn,
-                                   std::shared_ptr<LogSink> sink) {
-  char scratch[512];
-  error_code ec;
-  while (!ec) co_await conn->stream.async_read_some(asio::buffer(scratch), Redirect(ec));
-  sink->client_gone = true;
-  sink->wake.cancel();
-}
-
-asio::awaitable<error_code> WriteLogHeader(Connection& conn) {
-  http::response<http::empty_body> res{http::status::ok, 11};
-  res.set(http::field::server, "ebb");
-  res.set(http::field::content_type, "text/plain");
-  res.chunked(true);
-  res.keep_alive(false);
-  http::response_serializer<http::empty_body> sr{res};
-  auto& tcp_layer = beast::get_lowest_layer(conn.stream);
-  tcp_layer.expires_after(kWriteTimeout);
-  error_code ec;
-  auto redirect = Redirect(ec);
-  co_await http::async_write_header(conn.stream, sr, redirect);
-  tcp_layer.expires_never();  // from here on a read stays pending (DetectHangup)
-  co_return ec;
-}
 
 // Writes what the follower has, as it comes, until the log ends or the client is gone.
 asio::awaitable<void> Pump(const std::shared_ptr<Connection>& conn, PodLogFollower& follower,
@@ -132,11 +105,15 @@ asio::awaitable<void> ServePodLog(const std::shared_ptr<Connection>& conn, const
     co_await Reject(*conn, follower.status(), req.route.name);
     co_return;
   }
-  error_code ec = co_await WriteLogHeader(*conn);
+  error_code ec = co_await WriteStreamHead(*conn, "text/plain");
   if (ec) co_return;
-  asio::co_spawn(ex, DetectHangup(conn, sink), [](std::exception_ptr e) {
-    if (e) std::fprintf(stderr, "apiserver: log hang-up detector failed with an exception\n");
-  });
+  StartHangupDetector(
+      conn,
+      [sink] {
+        sink->client_gone = true;
+        sink->wake.cancel();
+      },
+      "log");
   co_await Pump(conn, **follower, *sink);
 }
 

@@ -62,29 +62,16 @@ struct WatchStream {
   CoreSnapshot snapshot;  // core watches: the objects as of the last poll
 };
 
+const char* ContentType(const WatchSpec& spec) {
+  return spec.format == ObjectFormat::kTable ? kTableType : kJsonType;
+}
+
 asio::awaitable<void> DetectHangup(std::shared_ptr<Connection> conn,
-                                   std::shared_ptr<WatchSink> sink) {
+                                   std::function<void()> on_gone) {
   char scratch[512];
   error_code ec;
   while (!ec) co_await conn->stream.async_read_some(asio::buffer(scratch), Redirect(ec));
-  sink->client_gone = true;
-  sink->wake.cancel();
-}
-
-asio::awaitable<error_code> WriteHeader(Connection& conn, const WatchSpec& spec) {
-  http::response<http::empty_body> res{http::status::ok, 11};
-  res.set(http::field::server, "ebb");
-  res.set(http::field::content_type, spec.format == ObjectFormat::kTable ? kTableType : kJsonType);
-  res.chunked(true);
-  res.keep_alive(false);
-  http::response_serializer<http::empty_body> sr{res};
-  auto& tcp_layer = beast::get_lowest_layer(conn.stream);
-  tcp_layer.expires_after(kWriteTimeout);
-  error_code ec;
-  auto redirect = Redirect(ec);
-  co_await http::async_write_header(conn.stream, sr, redirect);
-  tcp_layer.expires_never();  // from here on a read stays pending (DetectHangup)
-  co_return ec;
+  on_gone();
 }
 
 // With a read pending, the stream's own timer cannot bound writes; a watchdog closes the
@@ -119,6 +106,30 @@ asio::awaitable<error_code> WriteChunk(const std::shared_ptr<Connection>& conn,
 asio::awaitable<void> WriteLastChunk(const std::shared_ptr<Connection>& conn) {
   auto last = http::make_chunk_last();
   co_await WriteGuarded(conn, last);
+}
+
+asio::awaitable<error_code> WriteStreamHead(Connection& conn, const char* content_type) {
+  http::response<http::empty_body> res{http::status::ok, 11};
+  res.set(http::field::server, "ebb");
+  res.set(http::field::content_type, content_type);
+  res.chunked(true);
+  res.keep_alive(false);
+  http::response_serializer<http::empty_body> sr{res};
+  auto& tcp_layer = beast::get_lowest_layer(conn.stream);
+  tcp_layer.expires_after(kWriteTimeout);
+  error_code ec;
+  auto redirect = Redirect(ec);
+  co_await http::async_write_header(conn.stream, sr, redirect);
+  tcp_layer.expires_never();  // from here on a read stays pending (StartHangupDetector)
+  co_return ec;
+}
+
+void StartHangupDetector(const std::shared_ptr<Connection>& conn, std::function<void()> on_gone,
+                         const char* what) {
+  asio::co_spawn(conn->stream.get_executor(), DetectHangup(conn, std::move(on_gone)),
+                 [what](std::exception_ptr e) {
+                   if (e) std::fprintf(stderr, "apiserver: %s hang-up detector failed\n", what);
+                 });
 }
 
 namespace {
@@ -184,7 +195,7 @@ asio::awaitable<void> RejectWatch(WatchStream& w, const Status& status) {
     co_await WriteResponse(*w.conn, std::move(res), false, false);
     co_return;
   }
-  error_code ec = co_await WriteHeader(*w.conn, w.spec);
+  error_code ec = co_await WriteStreamHead(*w.conn, ContentType(w.spec));
   if (ec) co_return;
   std::string line = ErrorEventLine(status);
   ec = co_await WriteChunk(w.conn, line);
@@ -215,11 +226,15 @@ asio::awaitable<void> ServeWatch(const std::shared_ptr<Connection>& conn, const 
   } else if (!ReplaysCurrentObjects(w.spec.resource_version)) {
     w.snapshot = ReadCore(w);
   }
-  error_code ec = co_await WriteHeader(*conn, w.spec);
+  error_code ec = co_await WriteStreamHead(*conn, ContentType(w.spec));
   if (ec) co_return;
-  asio::co_spawn(ex, DetectHangup(conn, sink), [](std::exception_ptr e) {
-    if (e) std::fprintf(stderr, "apiserver: watch hang-up detector failed with an exception\n");
-  });
+  StartHangupDetector(
+      conn,
+      [sink] {
+        sink->client_gone = true;
+        sink->wake.cancel();
+      },
+      "watch");
   co_await Pump(w);
 }
 
