@@ -223,9 +223,16 @@ TEST_F(GatewayActivatorTest, CollectReportsRequestsAndConcurrency) {
   EXPECT_GT(loads[0].average_concurrency, 0.0);
   release.Notify();
   EXPECT_EQ(held.get().status, 200);
-  loads = gateway_->Collect();
-  ASSERT_EQ(loads.size(), 1u);
-  EXPECT_EQ(loads[0].requests, 0u);
+  // The client can read the response before the gateway's worker has moved past writing it and
+  // released the request: wait (bounded) for that, never for a fixed time.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  do {
+    loads = gateway_->Collect();
+    ASSERT_EQ(loads.size(), 1u);
+    EXPECT_EQ(loads[0].requests, 0u);  // nothing new since the first Collect
+    if (loads[0].in_flight == 0) break;
+    std::this_thread::yield();
+  } while (std::chrono::steady_clock::now() < deadline);
   EXPECT_EQ(loads[0].in_flight, 0);
 }
 
