@@ -2,32 +2,15 @@
 #include "common/executable.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "common/executable_testing.h"
 
 namespace ebb {
 namespace executable_test {
 
-class ExecutableDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ebb-executable-test-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_ / "bin");
-    Write(dir_ / "bin" / "app", 0755);
-    Write(dir_ / "bin" / "data", 0644);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  static void Write(const std::filesystem::path& p, mode_t mode) {
-    std::ofstream(p) << "#!/bin/sh\n";
-    chmod(p.c_str(), mode);
-  }
-
-  std::filesystem::path dir_;
-};
+using test_fixtures::ExecutableDir;
 
 TEST_F(ExecutableDir, AbsolutePath) {
   std::string app = (dir_ / "bin" / "app").string();

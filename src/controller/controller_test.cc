@@ -124,6 +124,17 @@ class ControllerTest : public ::testing::Test {
     }
     return out;
   }
+  // Configuration "bare" and Route "front" sending it all traffic, without a Service.
+  void CreateBareConfigurationAndRoute() {
+  Create(Kind::kConfiguration, json::parse(R"({
+    "apiVersion": "serving.knative.dev/v1", "kind": "Configuration",
+    "metadata": {"name": "bare", "namespace": "default"},
+    "spec": {"template": {"spec": {"containers": [{"image": "/bin/true"}]}}}})"));
+  Create(Kind::kRoute, json::parse(R"({
+    "apiVersion": "serving.knative.dev/v1", "kind": "Route",
+    "metadata": {"name": "front", "namespace": "default"},
+    "spec": {"traffic": [{"configurationName": "bare", "percent": 100}]}})"));
+  }
   void Settle() {
     controller_->RunUntilIdle();
     EXPECT_TRUE(controller_->Errors().empty()) << controller_->Errors().begin()->second;
@@ -430,14 +441,7 @@ TEST_F(ControllerTest, MaxNonActiveRevisionsCollectsAtOnce) {
 }
 
 TEST_F(ControllerTest, BareConfigurationAndRoute) {
-  Create(Kind::kConfiguration, json::parse(R"({
-    "apiVersion": "serving.knative.dev/v1", "kind": "Configuration",
-    "metadata": {"name": "bare", "namespace": "default"},
-    "spec": {"template": {"spec": {"containers": [{"image": "/bin/true"}]}}}})"));
-  Create(Kind::kRoute, json::parse(R"({
-    "apiVersion": "serving.knative.dev/v1", "kind": "Route",
-    "metadata": {"name": "front", "namespace": "default"},
-    "spec": {"traffic": [{"configurationName": "bare", "percent": 100}]}})"));
+  CreateBareConfigurationAndRoute();
   Settle();
   json rev = Get(Kind::kRevision, "bare-00001");
   EXPECT_EQ(Label(rev, label::kService), "");
@@ -520,14 +524,7 @@ TEST_F(ControllerTest, OneServiceChangeDoesNotReconcileEveryRoute) {
 // Deleting a route that sent traffic to a revision makes it reserve (the route's watch event
 // queues the revision).
 TEST_F(ControllerTest, DeletedRouteReleasesItsRevisions) {
-  Create(Kind::kConfiguration, json::parse(R"({
-    "apiVersion": "serving.knative.dev/v1", "kind": "Configuration",
-    "metadata": {"name": "bare", "namespace": "default"},
-    "spec": {"template": {"spec": {"containers": [{"image": "/bin/true"}]}}}})"));
-  Create(Kind::kRoute, json::parse(R"({
-    "apiVersion": "serving.knative.dev/v1", "kind": "Route",
-    "metadata": {"name": "front", "namespace": "default"},
-    "spec": {"traffic": [{"configurationName": "bare", "percent": 100}]}})"));
+  CreateBareConfigurationAndRoute();
   Settle();
   EXPECT_EQ(Label(Get(Kind::kRevision, "bare-00001"), label::kRoutingState), "active");
   ASSERT_TRUE(registry_->Delete(Kind::kRoute, "default", "front", {}).ok());

@@ -1,11 +1,10 @@
 #include "controller/revision_health.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "common/executable_testing.h"
 
 namespace ebb::controller {
 namespace revision_health_test {
@@ -18,23 +17,7 @@ json Revision(json container) {
           {"spec", {{"containers", json::array({std::move(container)})}}}};
 }
 
-class ExecutableDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ebb-health-test-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_ / "bin");
-    Write(dir_ / "bin" / "app", 0755);
-    Write(dir_ / "bin" / "data", 0644);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  static void Write(const std::filesystem::path& p, mode_t mode) {
-    std::ofstream(p) << "#!/bin/sh\n";
-    chmod(p.c_str(), mode);
-  }
-
-  std::filesystem::path dir_;
-};
+using test_fixtures::ExecutableDir;
 
 TEST(ServingContainerTest, PrefersTheOneWithAPort) {
   json spec = {{"containers",
