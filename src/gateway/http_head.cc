@@ -1,6 +1,6 @@
 #include "gateway/http_head.h"
 
-#include <boost/beast/core/string.hpp>
+#include "common/ascii.h"
 
 namespace ebb::gateway {
 namespace {
@@ -9,11 +9,6 @@ std::string_view TrimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
-                               boost::beast::string_view(b.data(), b.size()));
 }
 
 }  // namespace
@@ -27,7 +22,7 @@ void CloseFieldLines(std::vector<HeadField>& fields, std::uint32_t head_size) {
 bool HasToken(std::string_view list, std::string_view token) {
   while (!list.empty()) {
     std::size_t comma = list.find(',');
-    if (EqualsNoCase(TrimOws(list.substr(0, comma)), token)) return true;
+    if (EqualsIgnoreCase(TrimOws(list.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }

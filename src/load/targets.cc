@@ -160,17 +160,6 @@ std::string EffectiveHost(const Target& target) {
   return url->port == 80 ? host : host + ":" + std::to_string(url->port);
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string MethodTitle(std::string_view method) {
   std::string out(method);
   for (size_t i = 1; i < out.size(); ++i) {

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/status.h"
 
 namespace ebb::load {
@@ -61,8 +62,6 @@ Result<std::vector<Target>> ParseHttpTargets(std::string_view text, const FileRe
 
 // The value of the Host the request will carry: the Host header if set, else the URL's host.
 std::string EffectiveHost(const Target& target);
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Go's canonical form of an HTTP method for error messages: "GET" -> "Get", "POST" -> "Post".
 std::string MethodTitle(std::string_view method);

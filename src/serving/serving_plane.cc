@@ -1,6 +1,7 @@
 #include "serving/serving_plane.h"
 
 #include "autoscaler/spec.h"
+#include "controller/conditions.h"
 #include "runtime/launch.h"
 #include "tracing/tracer.h"
 
@@ -46,18 +47,6 @@ bool SocketActivated(const json& revision) {
     value = &(*value)[key];
   }
   return *value == "true";
-}
-
-// Whether the stored revision's Ready condition is True (set by the controller in an earlier run).
-bool ReadyBefore(const json& revision) {
-  auto status = revision.find("status");
-  if (status == revision.end() || !status->is_object()) return false;
-  auto conditions = status->find("conditions");
-  if (conditions == status->end() || !conditions->is_array()) return false;
-  for (const json& c : *conditions) {
-    if (c.is_object() && c.value("type", "") == "Ready") return c.value("status", "") == "True";
-  }
-  return false;
 }
 
 }  // namespace
@@ -243,7 +232,7 @@ void ServingPlane::OnRevisionEvent(const registry::WatchEvent& ev) {
   // Stored as Ready by an earlier run of ebb: it proved itself then, and like a Knative revision
   // whose pods were scaled away it restarts at zero (initial-scale is for a new revision; a
   // restart of ebb must not start an instance of every revision it knows).
-  const bool ran_before = ReadyBefore(ev.object);
+  const bool ran_before = controller::ConditionStatus(ev.object, "Ready") == "True";
   if (ran_before) st.health.AssumeHealthy();
   Report exe = executables_.Check(ev.object);
   if (exe.state == Report::State::kFailed) {

@@ -1,6 +1,5 @@
 #include "tracing/context.h"
 
-#include <boost/beast/core/string.hpp>
 #include <cstring>
 
 namespace ebb::tracing {
@@ -43,11 +42,6 @@ std::optional<SpanContext> SamplingOnly(std::string_view value) {
 }
 
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
-                               boost::beast::string_view(b.data(), b.size()));
-}
 
 void AppendHex64(std::uint64_t v, std::string& out) {
   char text[16];

@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.h"
+
 namespace ebb::tracing {
 
 struct TraceId {
@@ -49,9 +51,6 @@ struct SpanContext {
 
   bool has_ids() const { return !trace_id.zero() && span_id != 0; }
 };
-
-// ASCII case-insensitive equality (header names).
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Lower-case hex of `v`, 16 digits.
 void AppendHex64(std::uint64_t v, std::string& out);
