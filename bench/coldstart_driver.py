@@ -4,7 +4,8 @@
 Creates K Services per activation mode through the API, waits until every one has scaled to
 zero, then runs N interleaved rounds. Each round runs, in a shuffled order: one ebb trial with
 socket activation, one without (each on the next Service of its pool, after waiting until that
-Service has no pod at all), and the three floor variants. Every timing comes from
+Service has no pod at all), one "ebb warm" request (a new connection to a Service with
+min-scale 1: what ebb's proxying alone costs a first request), and the three floor variants. Every timing comes from
 coldstart_timer (a C++ coprocess): the first response byte, CLOCK_MONOTONIC, in microseconds.
 Prints the table; writes the raw samples as TSV when --raw is given.
 """
@@ -65,10 +66,12 @@ class Api:
         return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds)
 
 
-def service(name, image, socket_activation):
+def service(name, image, socket_activation, min_scale=0):
     annotations = {}
     if socket_activation:
         annotations["ebb.dev/socket-activation"] = "true"
+    if min_scale:
+        annotations["autoscaling.knative.dev/min-scale"] = str(min_scale)
     return {"apiVersion": "serving.knative.dev/v1", "kind": "Service",
             "metadata": {"name": name},
             "spec": {"template": {"metadata": {"annotations": annotations},
@@ -129,6 +132,10 @@ def main():
                                     service(name, a.helloworld, kind == "ebb sockact"))
             if status != 201:
                 sys.exit(f"create {name}: HTTP {status}: {body}")
+    # The reference: the same request through ebb on a new connection to a running instance.
+    status, body = api.call("POST", SVC_API, service("warm-sa", a.helloworld, True, 1))
+    if status != 201:
+        sys.exit(f"create warm-sa: HTTP {status}: {body}")
     all_names = [n for names in pools.values() for n in names]
     print(f"created {len(all_names)} services; waiting until they are Ready, then at zero...",
           file=sys.stderr)
@@ -141,14 +148,15 @@ def main():
 
     timer = Timer(a.timer)
     gw_ip, gw_port = a.gateway.rsplit(":", 1)
-    kinds = ["ebb sockact", "ebb port", "floor sockact", "floor poll", "floor notify"]
+    wait_until("warm-sa Ready", lambda: api.ready("warm-sa"), 120)
+    kinds = ["ebb sockact", "ebb port", "ebb warm", "floor sockact", "floor poll", "floor notify"]
     samples = {k: [] for k in kinds}
     waits = []
     for r in range(a.trials):
         order = kinds[:]
         random.shuffle(order)
         for kind in order:
-            if kind.startswith("ebb"):
+            if kind in pools:
                 name = pools[kind][r % a.services]
                 w0 = time.monotonic()
                 wait_until(f"{name} at zero", lambda: api.pods(name) == 0, 300)
@@ -156,6 +164,9 @@ def main():
                 print(f"    {name}: waited {waits[-1]:.2f} s", file=sys.stderr)
                 time.sleep(a.settle_ms / 1000)
                 us = timer.run(f"get {gw_ip} {gw_port} {name}.default.example.com")
+            elif kind == "ebb warm":
+                time.sleep(a.settle_ms / 1000)
+                us = timer.run(f"get {gw_ip} {gw_port} warm-sa.default.example.com")
             elif kind == "floor sockact":
                 us = timer.run(f"floor sockact {a.helloworld}")
             elif kind == "floor poll":
@@ -195,6 +206,7 @@ def report(samples, n, poll_us):
     row("floor notify")
     row(f"floor poll")
     row("ebb port", "floor notify")
+    row("ebb warm")
     v = samples["ebb port"]
     f = samples["floor poll"]
     print(f"\n(ebb port vs floor poll every {poll_us} us: p50 "

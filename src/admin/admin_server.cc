@@ -1,4 +1,5 @@
 #include "admin/admin_server.h"
+#include "common/thread.h"
 
 #include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first.
 
@@ -99,7 +100,11 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& liste
   if (ec) return Status(Code::kUnavailable, "cannot listen on " + listen + ": " + ec.message());
   asio::co_spawn(impl->io, impl->Accept(), asio::detached);
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->io.run(); });
+  impl->thread = std::thread([raw] {
+    NameThisThread("ebb-admin");
+    MakeThisThreadBackground();
+    raw->io.run();
+  });
   return std::unique_ptr<AdminServer>(new AdminServer(std::move(impl)));
 }
 

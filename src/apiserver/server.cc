@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "apiserver/apiserver.h"
+#include "common/thread.h"
 #include "apiserver/connection.h"
 #include "apiserver/pki.h"
 
@@ -249,6 +250,8 @@ void ApiServer::Impl::Run() {
     if (e) std::fprintf(stderr, "apiserver: accept loop failed with an exception\n");
   });
   thread = std::thread([this] {
+    NameThisThread("ebb-api");
+    MakeThisThreadBackground();
     ioc.run();
     finished.set_value();
   });

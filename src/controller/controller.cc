@@ -1,4 +1,5 @@
 #include "controller/controller.h"
+#include "common/thread.h"
 
 #include <chrono>
 #include <cstdio>
@@ -45,7 +46,11 @@ Status Controller::Start() {
   EBB_RETURN_IF_ERROR(StartWatches());
   std::lock_guard<std::mutex> lock(lifecycle_mu_);
   if (stopped_) return Status(Code::kUnavailable, "controller stopped");
-  if (!worker_.joinable()) worker_ = std::thread([this] { WorkerLoop(); });
+  if (!worker_.joinable()) worker_ = std::thread([this] {
+    NameThisThread("ebb-controller");
+    MakeThisThreadBackground();
+    WorkerLoop();
+  });
   return Status::Ok();
 }
 

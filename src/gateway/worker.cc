@@ -1,4 +1,5 @@
 #include "gateway/worker.h"
+#include "common/thread.h"
 
 #include <sched.h>
 #include <sys/socket.h>
@@ -89,6 +90,7 @@ void Worker::Start() {
     if (e) std::rethrow_exception(e);  // allocation failure only: fatal
   });
   thread_ = std::thread([this] {
+    NameThisThread(("ebb-gateway-" + std::to_string(index_)).c_str());
     io_.run();
     finished_.set_value();
   });

@@ -1,4 +1,5 @@
 #include "runtime/runtime.h"
+#include "common/thread.h"
 
 #include <cstdlib>
 #include <future>
@@ -51,7 +52,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(Options options, Callbacks callb
   sup.restart = options.restart;
   sup.log_bytes = options.log_bytes;
   rt->supervisor_ = std::make_unique<Supervisor>(sup, std::move(callbacks), *rt->host_, clock);
-  rt->thread_ = std::thread([self] { self->loop_->Run(); });
+  rt->thread_ = std::thread([self] {
+    NameThisThread("ebb-runtime");
+    self->loop_->Run();
+  });
   return rt;
 }
 

@@ -41,10 +41,21 @@ struct ChildArgs {
   char* const* argv;
   char* const* envp;
   const char* cwd;  // nullptr: stay
-  int in_fd, out_fd, err_fd, listen_fd, report_fd;
+  int in_fd, out_fd, err_fd, listen_fd;
+  int report_fd;     // the failure pipe when memory is not shared (kSharedMemory false), or -1
   char* listen_pid;  // kPidDigits + 1 bytes inside the LISTEN_PID env entry, or nullptr
   pid_t parent;
+  // (stage, errno) of a failure. With CLONE_VM the child writes it into the parent's memory
+  // before it exits, and clone() returns only after that (CLONE_VFORK): no pipe to make,
+  // read and close on every spawn.
+  volatile int failure[2];
 };
+
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kSharedMemory = false;  // vfork() is a real fork() under TSan (CloneChild)
+#else
+constexpr bool kSharedMemory = true;
+#endif
 
 // The child runs on this thread's memory and TLS while the thread is suspended, so it makes
 // raw system calls only: no libc wrapper (and no sanitizer interceptor) runs in between. It
@@ -65,9 +76,13 @@ EBB_CHILD_CODE long Sys(long nr, long a = 0, long b = 0, long c = 0, long d = 0)
   return rc < 0 ? -errno : rc;
 }
 
-[[noreturn]] EBB_CHILD_CODE void ChildFail(const ChildArgs& a, int stage, long rc) {
-  int msg[2] = {stage, static_cast<int>(-rc)};
-  Sys(SYS_write, a.report_fd, reinterpret_cast<long>(msg), sizeof msg);
+[[noreturn]] EBB_CHILD_CODE void ChildFail(ChildArgs& a, int stage, long rc) {
+  a.failure[0] = stage;
+  a.failure[1] = static_cast<int>(-rc);
+  if (a.report_fd >= 0) {
+    int msg[2] = {stage, static_cast<int>(-rc)};
+    Sys(SYS_write, a.report_fd, reinterpret_cast<long>(msg), sizeof msg);
+  }
   Sys(SYS_exit_group, 127);
   __builtin_unreachable();
 }
@@ -84,7 +99,7 @@ EBB_CHILD_CODE void WriteDigits(char* out, long pid) {
   out[n] = '\0';
 }
 
-EBB_CHILD_CODE void ChildSetup(const ChildArgs& a) {
+EBB_CHILD_CODE void ChildSetup(ChildArgs& a) {
   KernelSigaction dfl{};  // SIG_DFL
   for (int sig : kResetSignals) {
     Sys(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, sizeof dfl.mask);
@@ -103,7 +118,7 @@ EBB_CHILD_CODE void ChildSetup(const ChildArgs& a) {
 }
 
 EBB_CHILD_CODE int ChildMain(void* arg) {
-  const ChildArgs& a = *static_cast<const ChildArgs*>(arg);
+  ChildArgs& a = *static_cast<ChildArgs*>(arg);
   ChildSetup(a);
   long rc = a.cwd != nullptr ? Sys(SYS_chdir, reinterpret_cast<long>(a.cwd)) : 0;
   if (rc < 0) ChildFail(a, kStageChdir, rc);
@@ -129,25 +144,22 @@ Result<int> HighFd(int fd, std::vector<UniqueFd>& keep) {
 // has returned.
 struct ChildFds {
   int in = -1, out = -1, err = -1, listen = -1, report = -1;
-  UniqueFd devnull;
   UniqueFd report_write;
   std::vector<UniqueFd> keep;  // high duplicates of low descriptors
 
-  static Result<ChildFds> Prepare(const SpawnRequest& req, UniqueFd report_write) {
+  // `devnull` is already >= kFirstHighFd; `report_write` may be invalid (shared memory).
+  static Result<ChildFds> Prepare(const SpawnRequest& req, int devnull, UniqueFd report_write) {
     ChildFds fds;
-    fds.devnull.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    if (!fds.devnull.valid()) return ErrnoStatus("open /dev/null", errno);
     fds.report_write = std::move(report_write);
-    int devnull = fds.devnull.get();
-    Result<int> in = HighFd(devnull, fds.keep);
     Result<int> out = HighFd(req.stdout_fd >= 0 ? req.stdout_fd : devnull, fds.keep);
     Result<int> err = HighFd(req.stderr_fd >= 0 ? req.stderr_fd : devnull, fds.keep);
     Result<int> listen = req.listen_fd >= 0 ? HighFd(req.listen_fd, fds.keep) : Result<int>(-1);
-    Result<int> report = HighFd(fds.report_write.get(), fds.keep);
-    for (const Result<int>* r : {&in, &out, &err, &listen, &report}) {
+    Result<int> report =
+        fds.report_write.valid() ? HighFd(fds.report_write.get(), fds.keep) : Result<int>(-1);
+    for (const Result<int>* r : {&out, &err, &listen, &report}) {
       if (!r->ok()) return r->status();
     }
-    fds.in = *in, fds.out = *out, fds.err = *err, fds.listen = *listen, fds.report = *report;
+    fds.in = devnull, fds.out = *out, fds.err = *err, fds.listen = *listen, fds.report = *report;
     return fds;
   }
 };
@@ -206,16 +218,20 @@ Status ChildStatus(const SpawnRequest& req, int stage, int err) {
   return Status(Code::kInternal, std::string("spawn setup: ") + std::strerror(err));
 }
 
-// The child has exec'd or exited by the time clone returns (CLONE_VFORK). A message on the
-// report pipe means it failed; reap it then.
-Result<SpawnedProcess> Collect(const SpawnRequest& req, pid_t pid, int pidfd, int report_fd) {
+// The child has exec'd or exited by the time clone returns (CLONE_VFORK). A failure recorded
+// in `args` (or sent on the report pipe) means it exited; reap it then.
+Result<SpawnedProcess> Collect(const SpawnRequest& req, pid_t pid, int pidfd,
+                               const ChildArgs& args, int report_fd) {
   SpawnedProcess proc{pid, UniqueFd(pidfd)};
-  int msg[2];
-  ssize_t n;
-  do {
-    n = ::read(report_fd, msg, sizeof msg);
-  } while (n < 0 && errno == EINTR);
-  if (n == static_cast<ssize_t>(sizeof msg)) {
+  int msg[2] = {args.failure[0], args.failure[1]};
+  if (report_fd >= 0) {
+    ssize_t n;
+    do {
+      n = ::read(report_fd, msg, sizeof msg);
+    } while (n < 0 && errno == EINTR);
+    if (n != static_cast<ssize_t>(sizeof msg)) msg[0] = 0;
+  }
+  if (msg[0] != 0) {
     ::waitpid(pid, nullptr, 0);
     return ChildStatus(req, msg[0], msg[1]);
   }
@@ -224,10 +240,12 @@ Result<SpawnedProcess> Collect(const SpawnRequest& req, pid_t pid, int pidfd, in
 
 }  // namespace
 
-ProcessSpawner::ProcessSpawner() {
+ProcessSpawner::ProcessSpawner() : parent_(::getpid()) {
   stack_ = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   stack_top_ = stack_ == MAP_FAILED ? nullptr : static_cast<char*>(stack_) + kStackSize;
+  UniqueFd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (devnull.valid()) devnull_.reset(::fcntl(devnull.get(), F_DUPFD_CLOEXEC, kFirstHighFd));
 }
 
 ProcessSpawner::~ProcessSpawner() {
@@ -237,18 +255,23 @@ ProcessSpawner::~ProcessSpawner() {
 Result<SpawnedProcess> ProcessSpawner::Spawn(const SpawnRequest& req) {
   if (stack_top_ == nullptr) return Status(Code::kInternal, "spawn: no child stack");
   if (req.argv.empty()) return Status(Code::kInvalid, "spawn: empty argv");
+  if (!devnull_.valid()) return Status(Code::kInternal, "spawn: cannot open /dev/null");
   ExecBuffers bufs(req);
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
-  UniqueFd report_read(report[0]);
-  Result<ChildFds> fds = ChildFds::Prepare(req, UniqueFd(report[1]));
+  UniqueFd report_read, report_write;
+  if (!kSharedMemory) {
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
+    report_read.reset(report[0]);
+    report_write.reset(report[1]);
+  }
+  Result<ChildFds> fds = ChildFds::Prepare(req, devnull_.get(), std::move(report_write));
   if (!fds.ok()) return fds.status();
   ChildArgs args{req.path.c_str(), bufs.argv.data(),
                  bufs.envp.data(), req.cwd.empty() ? nullptr : req.cwd.c_str(),
                  fds->in,          fds->out,
                  fds->err,         fds->listen,
                  fds->report,      bufs.listen_pid,
-                 ::getpid()};
+                 parent_,          {0, 0}};
   int pidfd = -1;
   int clone_errno = 0;
   pid_t pid = CloneChild(args, stack_top_, &pidfd, &clone_errno);
@@ -256,7 +279,7 @@ Result<SpawnedProcess> ProcessSpawner::Spawn(const SpawnRequest& req) {
   fds->report_write.reset();
   fds->keep.clear();
   if (pid < 0) return ErrnoStatus("clone", clone_errno);
-  return Collect(req, pid, pidfd, report_read.get());
+  return Collect(req, pid, pidfd, args, report_read.get());
 }
 
 Result<std::uint64_t> ReadStartTicks(pid_t pid) {

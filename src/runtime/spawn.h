@@ -6,9 +6,10 @@
 // stdout, stderr and the optional listening socket (fd 3), mark every other fd close-on-exec,
 // chdir, write its own pid into the pre-built "LISTEN_PID=" env entry, unblock signals,
 // execve. argv, envp and every buffer are built before the clone; a failure in the child is
-// reported as (stage, errno) over a close-on-exec pipe. The child uses raw syscall()s and is
-// not sanitizer-instrumented; ThreadSanitizer builds, whose clone() interceptor assumes a
-// fork-like child, use vfork() instead (a real fork under TSan). The server never fork()s.
+// written as (stage, errno) into the parent's memory, which it shares until execve. The
+// child uses raw syscall()s and is not sanitizer-instrumented; ThreadSanitizer builds, whose
+// clone() interceptor assumes a fork-like child, use vfork() instead (a real fork under TSan,
+// so they report failures over a pipe). The server never fork()s.
 //
 // Threading: a ProcessSpawner is used by one thread, and that thread must outlive the
 // processes it starts: PR_SET_PDEATHSIG fires when the spawning *thread* exits.
@@ -60,6 +61,8 @@ class ProcessSpawner {
  private:
   char* stack_top_;  // the child runs on this stack while this thread is suspended
   void* stack_;
+  UniqueFd devnull_;  // the children's stdin (and stdout/stderr by default), >= fd 10
+  pid_t parent_;      // getpid() once: the server never forks
 };
 
 // Field 22 (starttime, clock ticks after boot) of /proc/PID/stat; kNotFound when no such pid.

@@ -1,4 +1,5 @@
 #include "serving/serving_plane.h"
+#include "common/thread.h"
 
 #include "autoscaler/spec.h"
 #include "controller/conditions.h"
@@ -150,7 +151,11 @@ Status ServingPlane::StartComponents(const Options& options) {
   gateway_ = std::move(*gw);
   metrics_.Start(MetricsSources());
 
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("ebb-serving");
+    MakeThisThreadBackground();
+    Loop();
+  });
   auto revs = registry_.Watch(api::Kind::kRevision, "", {}, "0",
                               [this](const registry::WatchEvent& ev) {
                                 Post([this, ev] { OnRevisionEvent(ev); });

@@ -1,4 +1,5 @@
 #include "store/watch_hub.h"
+#include "common/thread.h"
 
 #include <algorithm>
 #include <optional>
@@ -37,7 +38,11 @@ Event ToEvent(const LogRow& row) {
 
 WatchHub::WatchHub(LogReader reader, Rev committed)
     : reader_(std::move(reader)), committed_(committed) {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("ebb-watch-hub");
+    MakeThisThreadBackground();
+    Run();
+  });
   dispatcher_id_ = thread_.get_id();
 }
 

@@ -1,4 +1,5 @@
 #include "tracing/tracer.h"
+#include "common/thread.h"
 
 #include <unistd.h>
 
@@ -102,10 +103,17 @@ Result<std::unique_ptr<Tracer>> Tracer::Start(TracerOptions options) {
     tracer->log_template_ = tracer->log_template_owned_.get();
   }
   if (o.start_threads && tracer->tracing_) {
-    tracer->export_thread_ = std::thread([t = tracer.get()] { t->ExportLoop(); });
+    tracer->export_thread_ = std::thread([t = tracer.get()] {
+      NameThisThread("ebb-trace-export");
+      MakeThisThreadBackground();
+      t->ExportLoop();
+    });
   }
   if (o.start_threads && tracer->log_template_ != nullptr) {
-    tracer->log_thread_ = std::thread([t = tracer.get()] { t->LogLoop(); });
+    tracer->log_thread_ = std::thread([t = tracer.get()] {
+      NameThisThread("ebb-request-log");
+      t->LogLoop();
+    });
   }
   return tracer;
 }
