@@ -1,0 +1,48 @@
+#include "common/thread.h"
+
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace ebb {
+namespace {
+
+std::string CommOf(pid_t tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+TEST(ThreadTest, NameIsCutToFifteenCharacters) {
+  std::string name;
+  std::thread t([&] {
+    NameThisThread("ebb-a-rather-long-thread-name");
+    name = CommOf(::gettid());
+  });
+  t.join();
+  EXPECT_EQ(name, "ebb-a-rather-lo");
+}
+
+TEST(ThreadTest, BackgroundThreadIsNicerAndNotRealTime) {
+  int before = 0, after = 0, policy = -1;
+  std::thread t([&] {
+    before = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    MakeThisThreadBackground();
+    after = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    policy = ::sched_getscheduler(0);
+  });
+  t.join();
+  EXPECT_EQ(after, std::min(before + 5, 19));
+  EXPECT_EQ(policy, SCHED_OTHER);
+  // Only the calling thread changed.
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), before);
+}
+
+}  // namespace
+}  // namespace ebb
