@@ -16,7 +16,8 @@ struct InstanceInfo {
   std::string pod;  // "{revision}-deployment-{id}"
   std::string host = "127.0.0.1";
   int port = 0;
-  // When its current process was spawned (the Clock's steady time); for the cold-start metric.
+  // When the launch of its current process began (the Clock's steady time); for the cold-start
+  // metric.
   std::chrono::steady_clock::time_point started{};
 };
 
