@@ -92,7 +92,8 @@ field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.ar
 echo "# ebb: $EBB | helloworld: $HELLOWORLD | trials: $TRIALS | services per mode: $SERVICES | sched: $SCHED" >&2
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "${PRIO[@]}" python3 "$SRC/bench/coldstart_driver.py" --api "$(field api)" \
-  --token "$(cat "$WORK/data/token")" --gateway "$(field gateway)" --timer "$WORK/timer" \
+  --token "$(cat "$WORK/data/token")" --gateway "$(field gateway)" --admin "$(field admin)" \
+  --timer "$WORK/timer" \
   --helloworld "$HELLOWORLD" --trials "$TRIALS" --services "$SERVICES" --poll-us "$POLL_US" \
   ${RAW:+--raw "$RAW"}
 echo

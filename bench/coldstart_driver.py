@@ -114,6 +114,7 @@ def main():
     ap.add_argument("--api", required=True)
     ap.add_argument("--token", required=True)
     ap.add_argument("--gateway", required=True)
+    ap.add_argument("--admin", help="admin address: print ebb's own cold-start phases")
     ap.add_argument("--timer", required=True)
     ap.add_argument("--helloworld", required=True)
     ap.add_argument("--trials", type=int, default=100)
@@ -186,6 +187,8 @@ def main():
                 for i, v in enumerate(samples[k]):
                     f.write(f"{k}\t{i}\t{v:.1f}\n")
     report(samples, a.trials, a.poll_us)
+    if a.admin:
+        phases(a.admin)
 
 
 def report(samples, n, poll_us):
@@ -220,6 +223,41 @@ def report(samples, n, poll_us):
                      f"p50/floor {p50 / statistics.median(f):.2f} (<= 1.2): "
                      f"{'MET' if ok else 'MISSED'}")
     print("\n" + "\n".join(goals))
+
+
+def phases(admin):
+    """Mean of ebb's own cold-start phase histograms (ebb_cold_start_*_seconds) per mode, summed
+    over that mode's Services: where a cold start's time goes inside ebb."""
+    conn = http.client.HTTPConnection(*admin.rsplit(":", 1), timeout=30)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    sums, counts = {}, {}
+    for line in text.splitlines():
+        if not line.startswith("ebb_cold_start") or "{" not in line:
+            continue
+        name, rest = line.split("{", 1)
+        labels, value = rest.rsplit("}", 1)
+        svc = next((kv.split("=", 1)[1].strip('"') for kv in labels.split(",")
+                    if kv.startswith("service_name=")), "")
+        mode = "ebb sockact" if svc.startswith("cold-sa-") else (
+            "ebb port" if svc.startswith("cold-port-") else None)
+        if mode is None:
+            continue
+        for suffix, into in (("_sum", sums), ("_count", counts)):
+            if name.endswith(suffix):
+                key = (mode, name[:-len(suffix)])
+                into[key] = into.get(key, 0.0) + float(value)
+    print("\nebb's own cold-start phases (mean ms; ebb_cold_start_*_seconds):")
+    print("| mode | starts | spawn (parked -> launch) | ready (launch -> ready) | "
+          "first byte (ready -> app's first byte) | total |")
+    print("|---|---|---|---|---|---|")
+    for mode in ("ebb sockact", "ebb port"):
+        n = counts.get((mode, "ebb_cold_start_seconds"), 0)
+        if not n:
+            continue
+        cell = [f"{sums.get((mode, f'ebb_cold_start{ph}_seconds'), 0) / n * 1000:.3f}"
+                for ph in ("_spawn", "_ready", "_first_byte", "")]
+        print(f"| {mode} | {int(n)} | " + " | ".join(cell) + " |")
 
 
 if __name__ == "__main__":
