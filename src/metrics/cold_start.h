@@ -7,10 +7,10 @@
 // sends to a request that parked in it (t3). In between, the revision's first instance to
 // become ready after t0 was spawned at t1 and became ready at t2. The phases:
 //
-//   spawn       t0 → t1   request parked → the instance's launch begins (0 when the instance
-//                         was already starting before t0: t1 is then taken as t0)
-//   ready       t1 → t2   launch → ready (socket activation: 0, ready as its socket is handed
-//                         over; else spawn and start-up until READY=1 or the readiness probe)
+//   spawn       t0 → t1   request parked → instance process spawned (0 when the instance was
+//                         already starting before t0: t1 is then taken as t0)
+//   ready       t1 → t2   spawned → ready (socket activation: about 0; else the app's start-up
+//                         until READY=1 or the readiness probe passes)
 //   first_byte  t2 → t3   ready → first response byte to the parked request
 //   total       t0 → t3   the sum of the three
 //

@@ -16,8 +16,7 @@ struct InstanceInfo {
   std::string pod;  // "{revision}-deployment-{id}"
   std::string host = "127.0.0.1";
   int port = 0;
-  // When the launch of its current process began (the Clock's steady time); for the cold-start
-  // metric.
+  // When its current process was spawned (the Clock's steady time); for the cold-start metric.
   std::chrono::steady_clock::time_point started{};
 };
 
@@ -32,10 +31,7 @@ struct ExitInfo {
 
 // `key` is the revision's "namespace/name" as given to Runtime::SetRevision.
 struct Callbacks {
-  // Ready for traffic: READY=1 on NOTIFY_SOCKET or the readiness probe; with socket activation
-  // just before the process is spawned (connections queue on ebb's socket until the app
-  // accepts them). Should that spawn fail, on_exited follows (expected, exit code 127, no
-  // restart), the socket is closed (queued connections are refused), and on_failed_to_start.
+  // Ready for traffic: socket activated, READY=1 on NOTIFY_SOCKET, or the readiness probe.
   std::function<void(const std::string& key, const InstanceInfo&)> on_ready;
   // Take it out of routing now. When this callback is set, the runtime waits for
   // Runtime::Drained(key, id) (at most the grace period) before it sends SIGTERM; when it is

@@ -387,10 +387,8 @@ TEST_F(RuntimeTest, TracksLiveInstancesOnDiskAndStopEndsThem) {
   rt_->SetRevision(kKey, Revision(Shell("sleep 300 & exec sleep 301"), Activated()));
   rt_->Scale(kKey, 1);
   WaitFor("ready");
-  // The record is written by a task the launch posts to the runtime's loop. A socket-activated
-  // instance is reported ready before that launch, so the first call on the loop may still be
-  // queued ahead of the task; it runs after the launch, and a second call comes after both.
-  rt_->Pods();
+  // The record is written by a task the launch posted to the runtime's loop (after the
+  // launch was reported); a call that runs on the loop comes after it.
   rt_->Pods();
   std::string records = dir_ + "/runtime/instances";
   ASSERT_EQ(std::distance(std::filesystem::directory_iterator(records), {}), 1);

@@ -268,29 +268,13 @@ void Supervisor::Launch(Revision& rev, Instance& inst) {
   Result<int> port = PortFor(rev, inst, &listen_fd);
   if (!port.ok()) return FailLaunch(rev, inst, "CreateContainerError", port.status().message());
   int generation = ++inst.generation;
-  inst.pid = 0;
-  inst.port = *port;
-  inst.phase = Phase::kStarting;
-  inst.started = clock_.Now();
-  inst.started_steady = clock_.Steady();
-  inst.waiting_reason.clear();
-  inst.waiting_message.clear();
-  inst.probe_streak = 0;
-  // A socket-activated instance is ready once its socket is handed over, so it is announced
-  // before the spawn: the gateway's connection and request then queue on ebb's socket while
-  // the process starts, instead of waiting for the spawn to be reported (a cold start's
-  // critical path).
-  const bool announced = inst.revision->socket_activation;
-  if (announced) MarkReady(rev, inst);
   LaunchRequest request{inst.revision, inst.pod, *port, listen_fd, inst.log};
   Result<pid_t> pid =
       host_.Launch(request, [this, key = rev.key, id = inst.id, generation](ProcessExit status) {
         OnExit(key, id, generation, status);
       });
   if (!pid.ok()) {
-    if (announced) Withdraw(rev, inst);
     ReleaseListener(rev, inst);
-    inst.port = 0;
     bool missing = pid.status().code() == Code::kNotFound;
     return FailLaunch(rev, inst, missing ? "ContainerMissing" : "CreateContainerError",
                       pid.status().message());
@@ -298,34 +282,26 @@ void Supervisor::Launch(Revision& rev, Instance& inst) {
   if (inst.ever_ran) ++inst.restart_count;
   inst.ever_ran = true;
   inst.pid = *pid;
-  if (announced) return;
+  inst.port = *port;
+  inst.phase = Phase::kStarting;
+  inst.started = clock_.Now();
+  inst.started_steady = clock_.Steady();
+  inst.waiting_reason.clear();
+  inst.waiting_message.clear();
+  inst.probe_streak = 0;
+  if (inst.revision->socket_activation) return MarkReady(rev, inst);
   ScheduleReadiness(inst,
                     inst.started_steady + seconds(inst.revision->readiness.initial_delay_seconds));
-}
-
-// The announced instance never got a process: it leaves routing (on_exited, expected, with
-// 127 as a shell would give), and its socket is closed, so that the requests already queued
-// on it fail at once instead of waiting for a process that cannot start. The slot gets a new
-// socket at the next launch.
-void Supervisor::Withdraw(Revision& rev, Instance& inst) {
-  CancelWork(inst);
-  ExitInfo exit;
-  exit.exit_code = 127;
-  exit.expected = true;
-  exit.restart_count = inst.restart_count;
-  Emit(shutting_down_, callbacks_.on_exited, rev.key, Info(inst), exit);
-  if (inst.listener >= 0) rev.listeners[inst.listener].listener = Listener{};
 }
 
 Result<int> Supervisor::PortFor(Revision& rev, Instance& inst, int* listen_fd) {
   if (!inst.revision->socket_activation) return host_.PickPort();
   std::size_t slot = 0;
   while (slot < rev.listeners.size() && rev.listeners[slot].in_use) ++slot;
-  if (slot == rev.listeners.size()) rev.listeners.emplace_back();
-  if (rev.listeners[slot].listener.port == 0) {  // new, or closed by Withdraw
+  if (slot == rev.listeners.size()) {
     Result<Listener> listener = host_.Listen();
     if (!listener.ok()) return listener.status();
-    rev.listeners[slot].listener = std::move(listener).value();
+    rev.listeners.push_back(ListenerSlot{std::move(listener).value(), false});
   }
   rev.listeners[slot].in_use = true;
   inst.listener = static_cast<int>(slot);

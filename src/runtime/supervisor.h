@@ -100,7 +100,6 @@ class Supervisor {
   // Starting and restarting.
   void Launch(Revision& rev, Instance& inst);
   Result<int> PortFor(Revision& rev, Instance& inst, int* listen_fd);
-  void Withdraw(Revision& rev, Instance& inst);
   void FailLaunch(Revision& rev, Instance& inst, const std::string& reason,
                   const std::string& message);
   void ScheduleRestart(Revision& rev, Instance& inst);

@@ -126,7 +126,6 @@ class SupervisorTest : public ::testing::Test {
     Callbacks cb;
     cb.on_ready = [this](const std::string& key, const InstanceInfo& i) {
       events.push_back("ready " + i.id);
-      launches_at_ready.push_back(host.launches);
       ready.push_back(i);
       EXPECT_EQ(key, kKey);
     };
@@ -172,7 +171,6 @@ class SupervisorTest : public ::testing::Test {
   std::unique_ptr<Supervisor> sup;
   std::vector<std::string> events;
   std::vector<InstanceInfo> ready;
-  std::vector<int> launches_at_ready;  // host.launches when each on_ready came
   std::vector<ExitInfo> exits;
   std::vector<std::string> failures;
 };
@@ -262,35 +260,6 @@ TEST_F(SupervisorTest, SocketActivationIsReadyAtOnceAndKeepsItsPortAcrossScaleTo
   EXPECT_EQ(ready[1].port, 40001);  // the same listening socket again
   EXPECT_EQ(ready[2].port, 40002);  // a second one for the second instance
   EXPECT_EQ(host.listens, 2);
-}
-
-TEST_F(SupervisorTest, SocketActivatedInstanceIsAnnouncedBeforeItsProcessIsSpawned) {
-  sup->SetRevision(kKey, Revision({{"ebb.dev/socket-activation", "true"}}));
-  sup->Scale(kKey, 1);
-  ASSERT_EQ(launches_at_ready, std::vector<int>{0});  // the gateway may send at once
-  EXPECT_EQ(host.launches, 1);
-  EXPECT_EQ(Pod()["status"]["phase"], "Running");
-  StartReady(2);  // a probed instance is still ready only after its probe
-  EXPECT_EQ(launches_at_ready, (std::vector<int>{0, 2}));
-}
-
-TEST_F(SupervisorTest, SocketActivatedSpawnFailureWithdrawsTheInstanceAndItsSocket) {
-  sup->SetRevision(kKey, Revision({{"ebb.dev/socket-activation", "true"}}));
-  host.launch_error = Status(Code::kNotFound, "exec /bin/app: No such file or directory");
-  sup->Scale(kKey, 1);
-  ASSERT_EQ(ready.size(), 1u);
-  std::string id = ready[0].id;
-  EXPECT_EQ(events, (std::vector<std::string>{"ready " + id, "exited " + id + " 127",
-                                              "failed ContainerMissing"}));
-  ASSERT_EQ(exits.size(), 1u);
-  EXPECT_TRUE(exits[0].expected);  // not a crash of the app
-  EXPECT_FALSE(exits[0].will_restart);
-  host.launch_error = Status::Ok();
-  host.Advance(seconds(1));  // the restart backoff
-  ASSERT_EQ(ready.size(), 2u);
-  EXPECT_EQ(ready[1].port, 40002);  // a new socket: the old one was closed with its queue
-  EXPECT_EQ(host.listens, 2);
-  EXPECT_EQ(host.processes.size(), 1u);
 }
 
 TEST_F(SupervisorTest, ScaleDownStopsNotReadyBeforeReadyAndNewestFirst) {

@@ -328,11 +328,11 @@ void PlaneMetrics::CollectInstances(const Scrape& s, Exposition& out) {
 void PlaneMetrics::CollectColdStarts(const Scrape& s, Exposition& out) {
   out.Declare("ebb_cold_start_seconds", MetricType::kHistogram, kColdStartHelp);
   out.Declare("ebb_cold_start_spawn_seconds", MetricType::kHistogram,
-              "Cold-start phase 1: request parked -> the instance's launch begins (0 when the "
+              "Cold-start phase 1: request parked -> instance process spawned (0 when the "
               "instance was already starting).");
   out.Declare("ebb_cold_start_ready_seconds", MetricType::kHistogram,
-              "Cold-start phase 2: launch -> ready (READY=1 on NOTIFY_SOCKET or the readiness "
-              "probe; 0 with socket activation, ready as its socket is handed over).");
+              "Cold-start phase 2: instance spawned -> ready (socket activation, READY=1 on "
+              "NOTIFY_SOCKET, or the readiness probe).");
   out.Declare("ebb_cold_start_first_byte_seconds", MetricType::kHistogram,
               "Cold-start phase 3: instance ready -> first response byte to the parked request.");
   out.Declare("ebb_cold_starts_abandoned_total", MetricType::kCounter,
