@@ -248,7 +248,7 @@ def phases(admin):
                 key = (mode, name[:-len(suffix)])
                 into[key] = into.get(key, 0.0) + float(value)
     print("\nebb's own cold-start phases (mean ms; ebb_cold_start_*_seconds):")
-    print("| mode | starts | spawn (parked -> launch) | ready (launch -> ready) | "
+    print("| mode | starts | spawn (parked -> spawned) | ready (spawned -> ready) | "
           "first byte (ready -> app's first byte) | total |")
     print("|---|---|---|---|---|---|")
     for mode in ("ebb sockact", "ebb port"):
