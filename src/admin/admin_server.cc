@@ -1,5 +1,4 @@
 #include "admin/admin_server.h"
-#include "common/thread.h"
 
 #include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first.
 
@@ -17,6 +16,7 @@
 #include <thread>
 
 #include "common/address.h"
+#include "common/thread.h"
 
 namespace ebb::admin {
 

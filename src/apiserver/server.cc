@@ -20,9 +20,9 @@
 #include <thread>
 
 #include "apiserver/apiserver.h"
-#include "common/thread.h"
 #include "apiserver/connection.h"
 #include "apiserver/pki.h"
+#include "common/thread.h"
 
 namespace ebb::apiserver {
 

@@ -1,10 +1,10 @@
 #include "controller/controller.h"
-#include "common/thread.h"
 
 #include <chrono>
 #include <cstdio>
 #include <utility>
 
+#include "common/thread.h"
 #include "controller/meta.h"
 
 namespace ebb::controller {

@@ -1,5 +1,4 @@
 #include "gateway/worker.h"
-#include "common/thread.h"
 
 #include <sched.h>
 #include <sys/socket.h>
@@ -7,6 +6,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "common/thread.h"
 #include "gateway/session.h"
 
 namespace ebb::gateway {

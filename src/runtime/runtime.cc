@@ -1,9 +1,9 @@
 #include "runtime/runtime.h"
-#include "common/thread.h"
 
 #include <cstdlib>
 #include <future>
 
+#include "common/thread.h"
 #include "runtime/event_loop.h"
 #include "runtime/loop_host.h"
 #include "runtime/notify.h"

@@ -1,7 +1,7 @@
 #include "serving/serving_plane.h"
-#include "common/thread.h"
 
 #include "autoscaler/spec.h"
+#include "common/thread.h"
 #include "controller/conditions.h"
 #include "runtime/launch.h"
 #include "tracing/tracer.h"

@@ -1,9 +1,10 @@
 #include "store/watch_hub.h"
-#include "common/thread.h"
 
 #include <algorithm>
 #include <optional>
 #include <utility>
+
+#include "common/thread.h"
 
 namespace ebb::store {
 

@@ -1,10 +1,11 @@
 #include "tracing/tracer.h"
-#include "common/thread.h"
 
 #include <unistd.h>
 
 #include <cerrno>
 #include <random>
+
+#include "common/thread.h"
 
 namespace ebb::tracing {
 
