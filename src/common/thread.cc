@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace ebb {
@@ -27,7 +28,7 @@ void MakeThisThreadBackground() {
   const id_t tid = static_cast<id_t>(::gettid());
   errno = 0;
   int nice = ::getpriority(PRIO_PROCESS, tid);
-  if (errno == 0 && nice < 19) ::setpriority(PRIO_PROCESS, tid, nice + 5 > 19 ? 19 : nice + 5);
+  if (errno == 0 && nice < 19) ::setpriority(PRIO_PROCESS, tid, std::min(nice + 5, 19));
 }
 
 }  // namespace ebb

@@ -1,6 +1,7 @@
 #include "common/thread.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -32,6 +33,11 @@ TEST(ThreadTest, NameIsCutToFifteenCharacters) {
 TEST(ThreadTest, BackgroundThreadIsNicerAndNotRealTime) {
   int before = 0, after = 0, policy = -1;
   std::thread t([&] {
+    // Real-time first, as under `chrt -f 1`, when this process may (root); else it starts as
+    // SCHED_OTHER and only the nice value is checked for a change.
+    sched_param fifo{};
+    fifo.sched_priority = 1;
+    ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &fifo);
     before = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
     MakeThisThreadBackground();
     after = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
