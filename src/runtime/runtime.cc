@@ -113,8 +113,16 @@ void Runtime::Drained(const std::string& key, const std::string& instance_id) {
   Queue([this, key, instance_id] { supervisor_->Drained(key, instance_id); });
 }
 
+// Only the facts are gathered on the runtime thread; the JSON, which costs far more, is built
+// here, so that a client polling the pods (kubectl get pods -w, the dashboard) does not delay
+// a spawn.
 std::vector<nlohmann::json> Runtime::Pods() {
-  return OnLoop<std::vector<nlohmann::json>>([this] { return supervisor_->Pods(); }, {});
+  std::vector<PodFacts> facts =
+      OnLoop<std::vector<PodFacts>>([this] { return supervisor_->Pods(); }, {});
+  std::vector<nlohmann::json> pods;
+  pods.reserve(facts.size());
+  for (const PodFacts& f : facts) pods.push_back(PodJson(f));
+  return pods;
 }
 
 Result<std::shared_ptr<const LogBuffer>> Runtime::FollowLogs(const std::string& pod) {

@@ -17,7 +17,8 @@
 // Threading: one runtime thread owns every instance and invokes every callback. All public
 // methods are thread-safe; SetRevision/RemoveRevision/Scale/Drained are queued to the runtime
 // thread and return at once; Pods/Logs wait for it (or run inline when called from a
-// callback). Stop() (and the destructor) must not be called from a callback.
+// callback), and Pods builds its JSON on the calling thread. Stop() (and the destructor) must
+// not be called from a callback.
 #pragma once
 
 #include <chrono>

@@ -510,10 +510,10 @@ PodFacts Supervisor::Facts(const Revision& rev, const Instance& inst) const {
   return f;
 }
 
-std::vector<nlohmann::json> Supervisor::Pods() const {
-  std::vector<nlohmann::json> pods;
+std::vector<PodFacts> Supervisor::Pods() const {
+  std::vector<PodFacts> pods;
   for (const auto& [key, rev] : revisions_) {
-    for (const auto& inst : rev.instances) pods.push_back(PodJson(Facts(rev, *inst)));
+    for (const auto& inst : rev.instances) pods.push_back(Facts(rev, *inst));
   }
   return pods;
 }

@@ -67,7 +67,8 @@ class Supervisor {
   // calls `done` once the last process has exited.
   void Shutdown(std::function<void()> done);
 
-  std::vector<nlohmann::json> Pods() const;
+  // The facts of every instance's Pod; PodJson (pods.h) turns them into objects on any thread.
+  std::vector<PodFacts> Pods() const;
   // The log of the pod named `pod`, or nullptr.
   std::shared_ptr<LogBuffer> Log(const std::string& pod) const;
 

@@ -160,7 +160,7 @@ class SupervisorTest : public ::testing::Test {
     return pids;
   }
 
-  json Pod(std::size_t i = 0) { return sup->Pods().at(i); }
+  json Pod(std::size_t i = 0) { return PodJson(sup->Pods().at(i)); }
   std::string IdOf(pid_t pid) {
     std::string pod = host.processes.at(pid).request.pod;
     return pod.substr(pod.rfind('-') + 1);
