@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
       libboost-dev libboost-system-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
-      libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev openssl)
+      libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+      libgoogle-perftools-dev openssl)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do

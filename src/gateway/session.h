@@ -172,6 +172,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Head rewriting output, reused.
   std::string scratch_;
   GatherList gather_;
+  std::string flat_;  // gather_ copied into one buffer when small (session_exchange.cc)
 };
 
 }  // namespace ebb::gateway

@@ -37,6 +37,21 @@ BufferSpan Span(const GatherList& list) {
   return BufferSpan(list.buffers().data(), list.buffers().size());
 }
 
+// A gather list up to this size is copied into one buffer before it is sent (Flatten).
+constexpr std::size_t kFlattenMax = 4096;
+
+// Copies a small gather list of several pieces (a rewritten head, with the body bytes read
+// along with it) into `flat` and returns true; false leaves it to be sent as it is. One
+// contiguous buffer is one segment for the kernel (send rather than sendmsg over an iovec per
+// piece), which costs less than the copy: about 3 % of the gateway's CPU per proxied request
+// (bench/gateway-ab.sh).
+bool Flatten(const GatherList& list, std::string& flat) {
+  if (list.total() > kFlattenMax || list.buffers().size() < 2) return false;
+  flat.clear();
+  for (const auto& b : list.buffers()) flat.append(static_cast<const char*>(b.data()), b.size());
+  return true;
+}
+
 }  // namespace
 
 // Sends the request and relays the response; a dead pooled connection is replaced once when
@@ -73,7 +88,11 @@ Task<bool> Session::Exchange() {
 // The head (and buffered body) as one write, the body pump if more is to come, the response.
 Task<Session::Outcome> Session::SendAndRelay() {
   ErrorCode ec;
-  co_await boost::asio::async_write(upstream_, Span(gather_), Await(ec));
+  if (Flatten(gather_, flat_)) {
+    co_await boost::asio::async_write(upstream_, boost::asio::buffer(flat_), Await(ec));
+  } else {
+    co_await boost::asio::async_write(upstream_, Span(gather_), Await(ec));
+  }
   if (ec) co_return Outcome::kStale;
   if (!request_->is_done()) {
     in_.Consume(request_bytes_);
@@ -187,7 +206,11 @@ Task<Session::Outcome> Session::RelayBody() {
   if (!response_->is_done()) used += AddResponseBody(used, ec);
   for (;;) {
     if (ec && ec != http::error::need_more) co_return Outcome::kAborted;
-    co_await boost::asio::async_write(client_, Span(gather_), Await(ec));
+    if (Flatten(gather_, flat_)) {
+      co_await boost::asio::async_write(client_, boost::asio::buffer(flat_), Await(ec));
+    } else {
+      co_await boost::asio::async_write(client_, Span(gather_), Await(ec));
+    }
     if (ec) co_return Outcome::kAborted;
     if (!wrote_response_ || timeouts_.idle.count() > 0) {
       if (!wrote_response_) NoteFirstByte();
