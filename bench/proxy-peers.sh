@@ -34,8 +34,12 @@
 #   -c CONNS            wrk connections (default 32)
 #   -t THREADS          wrk threads (default 1)
 #   -p 'PEERS'          subset of: direct nginx haproxy caddy h2o ebb (default: all; missing
-#                       Debian peers are installed with apt-get, as install-peers.sh does)
-#   -P BASE_PORT        the peers listen on BASE_PORT+1..+4 (default 28100)
+#                       Debian peers are installed with apt-get, as install-peers.sh does),
+#                       plus, only when named, relay-epoll relay-uring relay-asio: the floor, a
+#                       byte relay with no HTTP at all (relay_floor.cc, built here with g++ and
+#                       Debian's liburing-dev) on raw epoll, on io_uring, and on Boost.Asio
+#                       coroutines as the gateway uses them
+#   -P BASE_PORT        the peers listen on BASE_PORT+1..+7 (default 28100)
 #   -o FILE             also write the per-run TSV there
 #   -k                  keep the temporary work dir (configs, logs)
 #   --summary FILE      only print the table for a TSV written earlier with -o
@@ -135,6 +139,13 @@ for t in wrk taskset curl awk ss python3; do command -v "$t" >/dev/null || need+
 for p in nginx haproxy caddy h2o; do
   [[ " $PEERS " == *" $p "* ]] && ! command -v "$p" >/dev/null && need+=("$p")
 done
+RELAYS=0
+[[ " $PEERS " == *" relay-"* ]] && RELAYS=1
+if [ "$RELAYS" = 1 ]; then
+  command -v g++ >/dev/null || need+=(g++)
+  [ -f /usr/include/liburing.h ] || need+=(liburing-dev)
+  [ -f /usr/include/boost/asio.hpp ] || need+=(libboost-dev)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   pkgs=$(printf '%s\n' "${need[@]}" | sed 's/^ss$/iproute2/; s/^taskset$/util-linux/' | sort -u)
   echo "installing: $pkgs" >&2
@@ -148,7 +159,8 @@ SRC=$BENCH_SRC
 bench_binaries
 
 BP=$BASE_PORT
-declare -A PORT=([nginx]=$((BP+1)) [haproxy]=$((BP+2)) [caddy]=$((BP+3)) [h2o]=$((BP+4)))
+declare -A PORT=([nginx]=$((BP+1)) [haproxy]=$((BP+2)) [caddy]=$((BP+3)) [h2o]=$((BP+4))
+                 [relay-epoll]=$((BP+5)) [relay-uring]=$((BP+6)) [relay-asio]=$((BP+7)))
 
 WORK=$(mktemp -d -t proxy-peers.XXXXXX)
 chmod 755 "$WORK"   # nginx workers may run as nobody
@@ -303,6 +315,12 @@ http://127.0.0.1:$pp {
 EOF
       HOME="$WORK/caddy-home" XDG_CONFIG_HOME="$WORK/caddy-home/config" XDG_DATA_HOME="$WORK/caddy-home/data" \
         start caddy "$PROXY_CPU" caddy run --config "$WORK/Caddyfile" --adapter caddyfile ;;
+    relay-*)
+      if [ ! -x "$WORK/relay_floor" ]; then
+        g++ -O2 -std=c++20 "$SRC/bench/relay_floor.cc" -o "$WORK/relay_floor" -luring -pthread ||
+          { echo "cannot build relay_floor.cc" >&2; exit 1; }
+      fi
+      BACKEND_ADDR="127.0.0.1:$BP" start "$peer" "$PROXY_CPU" "$WORK/relay_floor" "${peer#relay-}" "$pp" ;;
     h2o)
       cat >"$WORK/h2o.conf" <<EOF
 listen:
