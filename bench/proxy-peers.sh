@@ -38,8 +38,10 @@
 #                       plus, only when named, relay-epoll relay-uring relay-asio: the floor, a
 #                       byte relay with no HTTP at all (relay_floor.cc, built here with g++ and
 #                       Debian's liburing-dev) on raw epoll, on io_uring, and on Boost.Asio
-#                       coroutines as the gateway uses them
-#   -P BASE_PORT        the peers listen on BASE_PORT+1..+7 (default 28100)
+#                       coroutines as the gateway uses them; and relay-uring-http: io_uring
+#                       plus the gateway's own HTTP parsing and head rewriting (linked against
+#                       the libraries of EBB's build directory)
+#   -P BASE_PORT        the peers listen on BASE_PORT+1..+8 (default 28100)
 #   -o FILE             also write the per-run TSV there
 #   -k                  keep the temporary work dir (configs, logs)
 #   --summary FILE      only print the table for a TSV written earlier with -o
@@ -160,7 +162,8 @@ bench_binaries
 
 BP=$BASE_PORT
 declare -A PORT=([nginx]=$((BP+1)) [haproxy]=$((BP+2)) [caddy]=$((BP+3)) [h2o]=$((BP+4))
-                 [relay-epoll]=$((BP+5)) [relay-uring]=$((BP+6)) [relay-asio]=$((BP+7)))
+                 [relay-epoll]=$((BP+5)) [relay-uring]=$((BP+6)) [relay-asio]=$((BP+7))
+                 [relay-uring-http]=$((BP+8)))
 
 WORK=$(mktemp -d -t proxy-peers.XXXXXX)
 chmod 755 "$WORK"   # nginx workers may run as nobody
@@ -315,6 +318,15 @@ http://127.0.0.1:$pp {
 EOF
       HOME="$WORK/caddy-home" XDG_CONFIG_HOME="$WORK/caddy-home/config" XDG_DATA_HOME="$WORK/caddy-home/data" \
         start caddy "$PROXY_CPU" caddy run --config "$WORK/Caddyfile" --adapter caddyfile ;;
+    relay-uring-http)
+      lib=$(dirname "$(dirname "$EBB")")
+      [ -f "$lib/libebb_gateway.a" ] || { echo "relay-uring-http: no libebb_gateway.a in $lib" >&2; exit 2; }
+      g++ -O2 -std=c++20 -DEBB_GATEWAY_HTTP -DBOOST_ASIO_NO_DEPRECATED -DBOOST_ASIO_SEPARATE_COMPILATION \
+        -DBOOST_BEAST_SEPARATE_COMPILATION -I "$SRC/src" "$SRC/bench/relay_floor.cc" \
+        "$lib/libebb_gateway.a" "$lib/libebb_metrics.a" "$lib/libebb_tracing.a" "$lib/libebb_admin.a" \
+        "$lib/libebb_config.a" "$lib/libebb_net.a" "$lib/libebb_common.a" -lyaml-cpp -lssl -lcrypto \
+        -luring -pthread -o "$WORK/relay_floor_http" || { echo "cannot build relay_floor.cc" >&2; exit 1; }
+      BACKEND_ADDR="127.0.0.1:$BP" start "$peer" "$PROXY_CPU" "$WORK/relay_floor_http" uring-http "$pp" ;;
     relay-*)
       if [ ! -x "$WORK/relay_floor" ]; then
         g++ -O2 -std=c++20 "$SRC/bench/relay_floor.cc" -o "$WORK/relay_floor" -luring -pthread ||

@@ -15,8 +15,19 @@
 //   asio   Boost.Asio (the Debian version ebb builds with) C++20 coroutines on an io_context with
 //          the gateway's concurrency hint, the gateway's four operations per request
 //          (async_read_some, async_write, async_read_some, async_write), nothing else
+//   uring-http  (built with EBB_GATEWAY_HTTP) uring plus the gateway's own per-message HTTP
+//          work: RequestParser and BuildUpstreamHead on each request, ResponseParser and
+//          BuildClientHead on each response, the pieces copied into one buffer (as the
+//          gateway's Flatten does). Still no routing, admission, metrics or timeouts, and each
+//          message must arrive in one read (true for wrk's GET and helloworld's answer).
 // Single-threaded; run it pinned like the other peers. Built by proxy-peers.sh:
 //   g++ -O2 -std=c++20 relay_floor.cc -o relay_floor -luring -pthread
+// or, for uring-http, against an ebb build's libraries (BUILD = build-release), one line:
+//   g++ -O2 -std=c++20 -DEBB_GATEWAY_HTTP -DBOOST_ASIO_NO_DEPRECATED
+//     -DBOOST_ASIO_SEPARATE_COMPILATION -DBOOST_BEAST_SEPARATE_COMPILATION -I src
+//     bench/relay_floor.cc BUILD/libebb_gateway.a BUILD/libebb_metrics.a BUILD/libebb_tracing.a
+//     BUILD/libebb_admin.a BUILD/libebb_config.a BUILD/libebb_net.a BUILD/libebb_common.a
+//     -lyaml-cpp -lssl -lcrypto -luring -pthread -o relay_floor
 #include <arpa/inet.h>
 #include <liburing.h>
 #include <netinet/in.h>
@@ -34,6 +45,11 @@
 #include <utility>  // before asio: Boost 1.74's awaitable.hpp uses std::exchange
 
 #include <boost/asio.hpp>
+
+#ifdef EBB_GATEWAY_HTTP
+#include "gateway/request_parser.h"
+#include "gateway/response_parser.h"
+#endif
 
 namespace {
 
@@ -88,6 +104,13 @@ struct Pair {
   int backend = -1;
   bool closed = false;
   int pending = 0;  // io_uring receives in flight
+#ifdef EBB_GATEWAY_HTTP
+  ebb::gateway::RequestHead request;
+  ebb::gateway::ResponseHead response;
+  std::string scratch;
+  ebb::gateway::GatherList gather;
+  std::string out;  // the message as sent on
+#endif
   char from_client[kBuffer];
   char from_backend[kBuffer];
 };
@@ -165,11 +188,54 @@ void Recv(Pair* pair, bool from_backend) {
       sqe, reinterpret_cast<std::uint64_t>(pair) | (from_backend ? kRecvBackend : kRecvClient));
 }
 
+#ifdef EBB_GATEWAY_HTTP
+bool http = false;  // uring-http
+
+[[noreturn]] void Fail(const char* what) {
+  std::fprintf(stderr, "relay_floor: %s\n", what);
+  std::exit(1);
+}
+
+// The gateway's HTTP work on one whole message; the result goes to pair->out.
+void Rewrite(Pair* pair, bool from_backend, int size) {
+  using namespace ebb::gateway;
+  boost::beast::error_code ec;
+  pair->gather.clear();
+  if (!from_backend) {
+    pair->request.Clear();
+    RequestParser parser(pair->request, 64 * 1024, 0);
+    parser.Parse(pair->from_client, 0, static_cast<std::size_t>(size), ec);
+    if (ec) Fail("a request that is not one whole head");
+    BuildUpstreamHead(pair->request, pair->from_client, "127.0.0.1", pair->scratch, pair->gather);
+  } else {
+    pair->response.Clear();
+    ResponseParser parser(pair->response, 64 * 1024, false);
+    std::size_t used = parser.Parse(pair->from_backend, 0, static_cast<std::size_t>(size), ec);
+    if (ec) Fail("a response that is not one whole head");
+    BuildClientHead(pair->response, pair->from_backend, ClientFraming{}, pair->gather);
+    parser.eager(true);
+    parser.Parse(pair->from_backend, used, static_cast<std::size_t>(size), ec);
+    pair->gather.Add(pair->from_backend + used, static_cast<std::size_t>(size) - used);
+  }
+  pair->out.clear();
+  for (const auto& b : pair->gather.buffers()) {
+    pair->out.append(static_cast<const char*>(b.data()), b.size());
+  }
+}
+#endif
+
 // Sends what was received, and only then re-arms the receive into the same buffer.
 void Relay(Pair* pair, bool from_backend, int size) {
   io_uring_sqe* sqe = NextSqe();
-  io_uring_prep_send(sqe, from_backend ? pair->client : pair->backend,
-                     from_backend ? pair->from_backend : pair->from_client,
+  const char* data = from_backend ? pair->from_backend : pair->from_client;
+#ifdef EBB_GATEWAY_HTTP
+  if (http) {
+    Rewrite(pair, from_backend, size);
+    data = pair->out.data();
+    size = static_cast<int>(pair->out.size());
+  }
+#endif
+  io_uring_prep_send(sqe, from_backend ? pair->client : pair->backend, data,
                      static_cast<std::size_t>(size), MSG_NOSIGNAL);
   io_uring_sqe_set_data64(sqe, reinterpret_cast<std::uint64_t>(pair) | kSend);
   sqe->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
@@ -292,7 +358,8 @@ int RunAsio(int listener, const sockaddr_in& backend) {
 int main(int argc, char** argv) {
   const char* backend = std::getenv("BACKEND_ADDR");
   if (argc != 3 || backend == nullptr) {
-    std::fprintf(stderr, "usage: BACKEND_ADDR=IP:PORT relay_floor epoll|uring|asio PORT\n");
+    std::fprintf(stderr,
+                 "usage: BACKEND_ADDR=IP:PORT relay_floor epoll|uring|asio|uring-http PORT\n");
     return 2;
   }
   std::string mode = argv[1];
@@ -300,7 +367,14 @@ int main(int argc, char** argv) {
   sockaddr_in address = ParseAddress(backend);
   if (mode == "epoll") return RunEpoll(listener, address);
   if (mode == "uring") return RunUring(listener, address);
+#ifdef EBB_GATEWAY_HTTP
+  if (mode == "uring-http") {
+    http = true;
+    return RunUring(listener, address);
+  }
+#endif
   if (mode == "asio") return RunAsio(listener, address);
-  std::fprintf(stderr, "mode must be epoll, uring or asio\n");
+  std::fprintf(stderr,
+               "mode must be epoll, uring, asio or (built with EBB_GATEWAY_HTTP) uring-http\n");
   return 2;
 }
