@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
       libboost-dev libboost-system-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
       libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-      libgoogle-perftools-dev openssl)
+      libgoogle-perftools-dev liburing-dev openssl)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,319 @@
+// The event loop on both backends, against real sockets.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "ioloop/loop.h"
+#include "ioloop/socket.h"
+#include "ioloop/task.h"
+
+namespace ebb::ioloop {
+namespace {
+
+class LoopTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto loop = Loop::Create(GetParam());
+    if (!loop.ok() && GetParam() == Backend::kUring) {
+      GTEST_SKIP() << "io_uring unavailable: " << loop.status().message();
+    }
+    ASSERT_TRUE(loop.ok()) << loop.status().message();
+    loop_ = std::move(*loop);
+    ASSERT_EQ(loop_->backend(), GetParam());
+  }
+
+  // A connected pair of stream sockets in the loop's mode (blocking for io_uring).
+  std::pair<Socket, Socket> Pair() {
+    int fds[2];
+    int type = SOCK_STREAM | SOCK_CLOEXEC | (GetParam() == Backend::kEpoll ? SOCK_NONBLOCK : 0);
+    EXPECT_EQ(::socketpair(AF_UNIX, type, 0, fds), 0);
+    return {Socket(*loop_, fds[0]), Socket(*loop_, fds[1])};
+  }
+
+  std::unique_ptr<Loop> loop_;
+};
+
+Task<std::size_t> ReadSome(Socket& s, std::string& out, ErrorCode& ec) {
+  char buffer[4096];
+  std::size_t n = co_await s.Read(buffer, sizeof buffer, ec);
+  out.append(buffer, n);
+  co_return n;
+}
+
+TEST_P(LoopTest, WritesAndReadsThroughNestedTasks) {
+  auto [a, b] = Pair();
+  std::string got;
+  ErrorCode read_ec, write_ec;
+  Spawn([&]() -> Task<void> {
+    while (got.size() < 5) {
+      if (co_await ReadSome(b, got, read_ec) == 0) break;
+    }
+    loop_->Stop();
+  }());
+  Spawn([&]() -> Task<void> { co_await a.WriteAll("hello", 5, write_ec); }());
+  loop_->Run();
+  EXPECT_FALSE(write_ec);
+  EXPECT_FALSE(read_ec);
+  EXPECT_EQ(got, "hello");
+}
+
+TEST_P(LoopTest, ReadReportsEndOfStream) {
+  auto [a, b] = Pair();
+  ErrorCode ec;
+  std::size_t n = 99;
+  Spawn([&]() -> Task<void> {
+    char buffer[16];
+    n = co_await b.Read(buffer, sizeof buffer, ec);
+    loop_->Stop();
+  }());
+  a.ShutdownSend();
+  loop_->Run();
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ec, EofError());
+}
+
+TEST_P(LoopTest, LargeWriteWaitsForTheReader) {
+  auto [a, b] = Pair();
+  const std::string big(8 << 20, 'x');
+  std::string got;
+  ErrorCode read_ec, write_ec;
+  bool wrote = false;
+  Spawn([&]() -> Task<void> {
+    co_await a.WriteAll(big.data(), big.size(), write_ec);
+    wrote = true;
+    a.ShutdownSend();
+  }());
+  EXPECT_FALSE(wrote);  // more than the socket buffer: it must have waited
+  Spawn([&]() -> Task<void> {
+    for (;;) {
+      if (co_await ReadSome(b, got, read_ec) == 0) break;
+    }
+    loop_->Stop();
+  }());
+  loop_->Run();
+  EXPECT_TRUE(wrote);
+  EXPECT_FALSE(write_ec);
+  EXPECT_EQ(read_ec, EofError());
+  EXPECT_EQ(got.size(), big.size());
+}
+
+TEST_P(LoopTest, GatherWriteSendsEveryPieceInOrder) {
+  auto [a, b] = Pair();
+  std::string one(300'000, 'a'), two = "-middle-", three(500'000, 'c');
+  std::vector<iovec> iov = {{one.data(), one.size()}, {two.data(), two.size()},
+                            {three.data(), three.size()}};
+  std::string got;
+  ErrorCode read_ec, write_ec;
+  Spawn([&]() -> Task<void> {
+    co_await a.WriteAll(iov, write_ec);
+    a.ShutdownSend();
+  }());
+  Spawn([&]() -> Task<void> {
+    while (co_await ReadSome(b, got, read_ec) > 0) {
+    }
+    loop_->Stop();
+  }());
+  loop_->Run();
+  EXPECT_FALSE(write_ec);
+  EXPECT_EQ(got, one + two + three);
+}
+
+TEST_P(LoopTest, CancelEndsAPendingReadAndLeavesTheSocketOpen) {
+  auto [a, b] = Pair();
+  ErrorCode first, second;
+  std::string got;
+  Spawn([&]() -> Task<void> {
+    char buffer[16];
+    co_await b.Read(buffer, sizeof buffer, first);
+    EXPECT_TRUE(b.is_open());
+    ::send(a.fd(), "after", 5, MSG_NOSIGNAL);
+    co_await ReadSome(b, got, second);
+    loop_->Stop();
+  }());
+  b.Cancel();
+  loop_->Run();
+  EXPECT_EQ(first, ErrorCode(ECANCELED, boost::system::system_category()));
+  EXPECT_FALSE(second);
+  EXPECT_EQ(got, "after");
+}
+
+TEST_P(LoopTest, CloseCompletesPendingOperationsWithCancelled) {
+  auto [a, b] = Pair();
+  ErrorCode ec;
+  bool done = false;
+  Spawn([&]() -> Task<void> {
+    char buffer[16];
+    co_await b.Read(buffer, sizeof buffer, ec);
+    done = true;
+  }());
+  EXPECT_FALSE(done);
+  b.Close();
+  loop_->Stop();
+  loop_->Run();
+  EXPECT_TRUE(done);
+  EXPECT_EQ(ec, ErrorCode(ECANCELED, boost::system::system_category()));
+  // A closed socket fails at once.
+  ErrorCode again;
+  Spawn([&]() -> Task<void> {
+    char buffer[16];
+    co_await b.Read(buffer, sizeof buffer, again);
+  }());
+  EXPECT_EQ(again, ErrorCode(EBADF, boost::system::system_category()));
+}
+
+TEST_P(LoopTest, AcceptsAndConnectsOverLoopback) {
+  Acceptor acceptor(*loop_);
+  sockaddr_storage address;
+  socklen_t size;
+  ASSERT_TRUE(ParseAddress("127.0.0.1", 0, address, size));
+  ASSERT_TRUE(acceptor.Listen(address, size).ok());
+  ASSERT_TRUE(ParseAddress("127.0.0.1", acceptor.port(), address, size));
+  std::string got;
+  ErrorCode accept_ec, connect_ec, write_ec, read_ec;
+  Socket server, client;
+  Spawn([&]() -> Task<void> {
+    server = co_await acceptor.Accept(accept_ec);
+    while (got.size() < 4 && co_await ReadSome(server, got, read_ec) > 0) {
+    }
+    loop_->Stop();
+  }());
+  Spawn([&]() -> Task<void> {
+    co_await Socket::Connect(*loop_, address, size, client, connect_ec);
+    if (!connect_ec) co_await client.WriteAll("ping", 4, write_ec);
+  }());
+  loop_->Run();
+  EXPECT_FALSE(accept_ec) << accept_ec.message();
+  EXPECT_FALSE(connect_ec) << connect_ec.message();
+  EXPECT_FALSE(write_ec);
+  EXPECT_EQ(got, "ping");
+  EXPECT_EQ(server.PeerAddress(), "127.0.0.1");
+}
+
+TEST_P(LoopTest, ConnectToAClosedPortIsRefused) {
+  // A port that was just free: bind, read the port, close.
+  Acceptor probe(*loop_);
+  sockaddr_storage address;
+  socklen_t size;
+  ASSERT_TRUE(ParseAddress("127.0.0.1", 0, address, size));
+  ASSERT_TRUE(probe.Listen(address, size).ok());
+  int port = probe.port();
+  probe.Close();
+  ASSERT_TRUE(ParseAddress("127.0.0.1", port, address, size));
+  ErrorCode ec;
+  Socket client;
+  Spawn([&]() -> Task<void> {
+    co_await Socket::Connect(*loop_, address, size, client, ec);
+    loop_->Stop();
+  }());
+  loop_->Run();
+  EXPECT_EQ(ec, ErrorCode(ECONNREFUSED, boost::system::system_category()));
+}
+
+TEST_P(LoopTest, ClosingTheAcceptorEndsAPendingAccept) {
+  Acceptor acceptor(*loop_);
+  sockaddr_storage address;
+  socklen_t size;
+  ASSERT_TRUE(ParseAddress("127.0.0.1", 0, address, size));
+  ASSERT_TRUE(acceptor.Listen(address, size).ok());
+  ErrorCode ec;
+  bool done = false;
+  Spawn([&]() -> Task<void> {
+    Socket s = co_await acceptor.Accept(ec);
+    done = true;
+  }());
+  acceptor.Close();
+  loop_->Stop();
+  loop_->Run();
+  EXPECT_TRUE(done);
+  EXPECT_EQ(ec, ErrorCode(ECANCELED, boost::system::system_category()));
+}
+
+TEST_P(LoopTest, TimersFireInDeadlineOrderAndCancelledOnesDoNot) {
+  std::vector<int> fired;
+  auto now = std::chrono::steady_clock::now();
+  Timer late(*loop_, [&] {
+    fired.push_back(3);
+    loop_->Stop();
+  });
+  Timer early(*loop_, [&] { fired.push_back(1); });
+  Timer cancelled(*loop_, [&] { fired.push_back(99); });
+  Timer moved(*loop_, [&] { fired.push_back(2); });
+  late.Arm(now + std::chrono::milliseconds(6));
+  cancelled.Arm(now + std::chrono::milliseconds(1));
+  early.Arm(now + std::chrono::milliseconds(2));
+  moved.Arm(now + std::chrono::milliseconds(50));
+  moved.Arm(now + std::chrono::milliseconds(4));  // re-armed earlier
+  cancelled.Cancel();
+  EXPECT_FALSE(cancelled.armed());
+  loop_->Run();
+  EXPECT_EQ(fired, (std::vector<int>{1, 2, 3}));
+}
+
+TEST_P(LoopTest, PostWakesTheLoopFromAnotherThread) {
+  int ran = 0;
+  Timer guard(*loop_, [&] { loop_->StopNow(); });  // a hung loop fails rather than hangs
+  guard.Arm(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  std::thread poster([&] {
+    for (int i = 0; i < 100; ++i) {
+      loop_->Post([&] {
+        if (++ran == 100) loop_->Stop();
+      });
+    }
+  });
+  loop_->Run();
+  poster.join();
+  EXPECT_EQ(ran, 100);
+}
+
+TEST_P(LoopTest, EventResumesItsWaiterAtTheNextTurn) {
+  Event event(*loop_);
+  int stage = 0;
+  Spawn([&]() -> Task<void> {
+    stage = 1;
+    co_await event.Wait();
+    stage = 2;
+    co_await event.Wait();  // notified before it waited: goes straight through
+    stage = 3;
+  }());
+  EXPECT_EQ(stage, 1);
+  event.Notify();
+  EXPECT_EQ(stage, 1);  // not inline
+  loop_->Post([&] { event.Notify(); });
+  loop_->Stop();
+  loop_->Run();
+  EXPECT_EQ(stage, 3);
+}
+
+TEST_P(LoopTest, StopWaitsForOperationsInFlight) {
+  auto [a, b] = Pair();
+  ErrorCode ec;
+  std::string got;
+  Spawn([&]() -> Task<void> { co_await ReadSome(b, got, ec); }());
+  int fd = a.fd();
+  Timer later(*loop_, [fd] { ::send(fd, "late", 4, MSG_NOSIGNAL); });
+  later.Arm(std::chrono::steady_clock::now() + std::chrono::milliseconds(3));
+  loop_->Stop();
+  loop_->Run();  // returns only once the read has completed
+  EXPECT_EQ(got, "late");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LoopTest, ::testing::Values(Backend::kUring, Backend::kEpoll),
+                         [](const auto& info) { return std::string(BackendName(info.param)); });
+
+TEST(BackendTest, ParsesNames) {
+  EXPECT_EQ(*ParseBackend("auto"), Backend::kAuto);
+  EXPECT_EQ(*ParseBackend("uring"), Backend::kUring);
+  EXPECT_EQ(*ParseBackend("epoll"), Backend::kEpoll);
+  auto bad = ParseBackend("kqueue");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("auto, uring or epoll"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ebb::ioloop

@@ -1,0 +1,189 @@
+// TCP sockets on an ioloop::Loop: awaitable receive, send-all, gather send, connect, accept.
+//
+//   ErrorCode ec;
+//   std::size_t n = co_await socket.Read(buffer, size, ec);   // ec == eof at end of stream
+//   co_await socket.WriteAll(data, size, ec);                  // all of it, or ec
+//
+// Errors land in `ec` (system category errno values, or boost::asio::error::eof); nothing
+// throws. An operation on a closed socket fails with EBADF; one cancelled by Cancel or Close
+// with ECANCELED.
+//
+// A socket has at most one read and one write pending at a time, and must not be moved while
+// one is (the operation refers to it). Thread-safety: the loop's thread only.
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <coroutine>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "ioloop/loop.h"
+
+namespace ebb::ioloop {
+
+// ErrorCode for -errno (system category) or end of stream (result 0 of a read).
+ErrorCode ErrorFromResult(int result);
+const ErrorCode& EofError();
+
+class Socket {
+ public:
+  Socket() = default;
+  // Adopts a connected descriptor (blocking for io_uring, non-blocking for epoll: as Accept
+  // and Connect make them).
+  Socket(Loop& loop, int fd) : loop_(&loop), fd_(fd) {}
+  Socket(Socket&& other) noexcept;
+  Socket& operator=(Socket&& other) noexcept;
+  ~Socket() { Close(); }
+
+  bool is_open() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+  Loop* loop() const { return loop_; }
+
+  // Makes the pending operations complete with ECANCELED; the socket stays open.
+  void Cancel();
+  // Cancels and closes; idempotent.
+  void Close();
+  // shutdown(SHUT_WR): the peer reads end of stream once what was sent arrives.
+  void ShutdownSend();
+  void SetNoDelay();
+  // The peer's address as text, "unknown" if it cannot be had.
+  std::string PeerAddress() const;
+
+  class ReadAwaiter;
+  class WriteAwaiter;
+  class WriteVAwaiter;
+  class ConnectAwaiter;
+
+  // Reads up to `size` bytes (at least 1 unless ec).
+  ReadAwaiter Read(void* data, std::size_t size, ErrorCode& ec);
+  // Writes all `size` bytes.
+  WriteAwaiter WriteAll(const void* data, std::size_t size, ErrorCode& ec);
+  // Writes every byte of `iov` (consumed: its entries are advanced as bytes go out).
+  WriteVAwaiter WriteAll(std::vector<iovec>& iov, ErrorCode& ec);
+  // Opens a new TCP socket on `loop` and connects it to `address` (IPv4 or IPv6).
+  static ConnectAwaiter Connect(Loop& loop, const sockaddr_storage& address, socklen_t size,
+                                Socket& out, ErrorCode& ec);
+
+ private:
+  friend class Acceptor;
+  friend class SocketOp;
+  Loop* loop_ = nullptr;
+  int fd_ = -1;
+  int pending_ = 0;  // operations in flight on the kernel side (io_uring) or waiting (epoll)
+};
+
+// The common part of the awaiters: the operation, the coroutine waiting for it, the result.
+class SocketOp : public Op {
+ protected:
+  SocketOp(Socket& socket, ErrorCode& ec) : socket_(socket), ec_(ec) {}
+  void Begin();            // counts the operation as pending on the socket
+  void End(int result);    // stores the result, uncounts it
+  void Resume() { waiter_.resume(); }
+  void SetError();  // ec from a result of 0 (success) or -errno
+
+  Socket& socket_;
+  ErrorCode& ec_;
+  std::coroutine_handle<> waiter_;
+  int result_ = 0;
+};
+
+class Socket::ReadAwaiter : public SocketOp {
+ public:
+  ReadAwaiter(Socket& socket, void* data, std::size_t size, ErrorCode& ec)
+      : SocketOp(socket, ec), data_(data), size_(size) {}
+  bool await_ready();
+  void await_suspend(std::coroutine_handle<> waiter);
+  std::size_t await_resume();
+
+ private:
+  static void Completed(Op& op, int result);
+  bool TryNow();  // epoll: one recv; false when it would block
+  void* data_;
+  std::size_t size_;
+};
+
+class Socket::WriteAwaiter : public SocketOp {
+ public:
+  WriteAwaiter(Socket& socket, const void* data, std::size_t size, ErrorCode& ec)
+      : SocketOp(socket, ec), data_(static_cast<const char*>(data)), size_(size) {}
+  bool await_ready();
+  void await_suspend(std::coroutine_handle<> waiter);
+  void await_resume();
+
+ private:
+  static void Completed(Op& op, int result);
+  // Sends without blocking until done, failed or it would block: true unless it would block.
+  bool SendNow();
+  void Wait();
+  const char* data_;
+  std::size_t size_;
+};
+
+class Socket::WriteVAwaiter : public SocketOp {
+ public:
+  WriteVAwaiter(Socket& socket, std::vector<iovec>& iov, ErrorCode& ec)
+      : SocketOp(socket, ec), iov_(iov) {}
+  bool await_ready();
+  void await_suspend(std::coroutine_handle<> waiter);
+  void await_resume();
+
+ private:
+  static void Completed(Op& op, int result);
+  bool SendNow();
+  void Advance(std::size_t n);
+  void Wait();
+  std::vector<iovec>& iov_;
+  std::size_t first_ = 0;  // first iovec with bytes left
+  msghdr msg_{};
+};
+
+class Socket::ConnectAwaiter : public SocketOp {
+ public:
+  ConnectAwaiter(Socket& out, const sockaddr_storage& address, socklen_t size, ErrorCode& ec)
+      : SocketOp(out, ec), address_(address), size_(size) {}
+  bool await_ready();
+  void await_suspend(std::coroutine_handle<> waiter);
+  void await_resume();
+
+ private:
+  static void Completed(Op& op, int result);
+  sockaddr_storage address_;
+  socklen_t size_;
+};
+
+// A listening socket (SO_REUSEADDR and SO_REUSEPORT: one per loop on a shared address).
+class Acceptor {
+ public:
+  explicit Acceptor(Loop& loop) : socket_() { socket_.loop_ = &loop; }
+  // Binds and listens; the message names the address on failure.
+  Status Listen(const sockaddr_storage& address, socklen_t size);
+  bool is_open() const { return socket_.is_open(); }
+  void Close() { socket_.Close(); }
+  // The bound port.
+  int port() const;
+
+  class AcceptAwaiter : public SocketOp {
+   public:
+    AcceptAwaiter(Socket& listener, ErrorCode& ec) : SocketOp(listener, ec) {}
+    bool await_ready();
+    void await_suspend(std::coroutine_handle<> waiter);
+    Socket await_resume();
+
+   private:
+    static void Completed(Op& op, int result);
+    bool TryNow();
+  };
+  // A connection, or ec (ECANCELED after Close).
+  AcceptAwaiter Accept(ErrorCode& ec) { return AcceptAwaiter(socket_, ec); }
+
+ private:
+  Socket socket_;
+};
+
+// Parses "IP:PORT" (IPv4, or IPv6 in brackets) into an address; false if it is not one.
+bool ParseAddress(const std::string& ip, int port, sockaddr_storage& out, socklen_t& size);
+
+}  // namespace ebb::ioloop
