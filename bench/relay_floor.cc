@@ -218,8 +218,8 @@ void Rewrite(Pair* pair, bool from_backend, int size) {
     pair->gather.Add(pair->from_backend + used, static_cast<std::size_t>(size) - used);
   }
   pair->out.clear();
-  for (const auto& b : pair->gather.buffers()) {
-    pair->out.append(static_cast<const char*>(b.data()), b.size());
+  for (const iovec& b : pair->gather.buffers()) {
+    pair->out.append(static_cast<const char*>(b.iov_base), b.iov_len);
   }
 }
 #endif

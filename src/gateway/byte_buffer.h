@@ -5,7 +5,6 @@
 // never pointers, across Prepare calls. Not thread-safe.
 #pragma once
 
-#include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -19,10 +18,10 @@ class ByteBuffer {
   bool empty() const { return begin_ == end_; }
   std::size_t capacity() const { return capacity_; }
 
-  // At least `n` writable bytes after the readable ones.
-  boost::asio::mutable_buffer Prepare(std::size_t n) {
+  // At least `n` writable bytes after the readable ones, at the returned address.
+  char* Prepare(std::size_t n) {
     if (capacity_ - end_ < n) MakeRoom(n);
-    return boost::asio::mutable_buffer(storage_.get() + end_, n);
+    return storage_.get() + end_;
   }
   void Commit(std::size_t n) { end_ += n; }
   void Consume(std::size_t n) {

@@ -2,12 +2,17 @@
 
 #include <netdb.h>
 
+#include <cstring>
+
 #include <future>
 #include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "gateway/compiled_routes.h"
 #include "gateway/worker.h"
@@ -127,7 +132,7 @@ void Gateway::Impl::PruneLocked() {
 template <class F>
 void Gateway::Impl::PostToAll(F f) {
   for (auto& worker : workers) {
-    boost::asio::post(worker->context(), [f, w = worker.get()] { f(*w); });
+    worker->loop().Post([f, w = worker.get()] { f(*w); });
   }
 }
 
@@ -142,17 +147,25 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(Options options, Callbacks callb
   int threads = options.threads > 0 ? options.threads : DefaultWorkerCount();
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
+  sockaddr_storage address{};
+  std::memcpy(&address, endpoint->data(), endpoint->size());
+  auto size = static_cast<socklen_t>(endpoint->size());
   for (int i = 0; i < std::max(1, threads); ++i) {
-    impl->workers.push_back(
-        std::make_unique<Worker>(i, impl->options.limits, callbacks, impl->seeds(),
-                                 impl->options.metrics));
+    auto loop = ioloop::Loop::Create(impl->options.io);
+    if (!loop.ok()) return Status(Code::kUnavailable, "gateway: " + loop.status().message());
+    impl->workers.push_back(std::make_unique<Worker>(i, impl->options.limits, callbacks,
+                                                     impl->seeds(), impl->options.metrics,
+                                                     std::move(*loop)));
     tracing::Tracer* tracer = impl->options.tracer;
     if (tracer != nullptr && tracer->enabled()) {
       impl->workers.back()->set_tracer(tracer->NewWorker());
     }
     // The first bind picks the port when 0 was asked; the others share it (SO_REUSEPORT).
-    EBB_RETURN_IF_ERROR(impl->workers.back()->Listen(*endpoint));
-    if (i == 0) *endpoint = impl->workers.front()->local_endpoint();
+    EBB_RETURN_IF_ERROR(impl->workers.back()->Listen(address, size));
+    if (i == 0) {
+      endpoint->port(static_cast<unsigned short>(impl->workers.front()->port()));
+      std::memcpy(&address, endpoint->data(), endpoint->size());
+    }
   }
   impl->address = endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
   for (auto& worker : impl->workers) worker->Start();
@@ -230,7 +243,7 @@ std::vector<RevisionLoad> Gateway::Collect() {
   for (auto& worker : impl_->workers) {
     auto promise = std::make_shared<std::promise<void>>();
     done.push_back(promise->get_future());
-    boost::asio::post(worker->context(), [collection, promise, w = worker.get()] {
+    worker->loop().Post([collection, promise, w = worker.get()] {
       collection->AddWorker(w->index());
       promise->set_value();
     });
@@ -284,8 +297,7 @@ void Gateway::Impl::StopWorkers() {
   for (auto& worker : workers) {
     std::promise<void> promise;
     drained.push_back(promise.get_future());
-    boost::asio::post(
-        worker->context(),
+    worker->loop().Post(
         [w = worker.get(), p = std::make_shared<std::promise<void>>(std::move(promise))]() mutable {
           w->BeginStop(std::move(*p));
         });
@@ -293,7 +305,7 @@ void Gateway::Impl::StopWorkers() {
   auto deadline = std::chrono::steady_clock::now() + options.limits.drain_timeout;
   for (auto& f : drained) f.wait_until(deadline);
   for (auto& worker : workers) {
-    boost::asio::post(worker->context(), [w = worker.get()] { w->ForceStop(); });
+    worker->loop().Post([w = worker.get()] { w->ForceStop(); });
   }
   for (auto& worker : workers) worker->Join(kForceStopGrace);
 }

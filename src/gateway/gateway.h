@@ -25,6 +25,7 @@
 
 #include "common/status.h"
 #include "gateway/route_table.h"
+#include "ioloop/backend.h"
 #include "metrics/request_stats.h"
 
 namespace ebb::tracing {
@@ -59,6 +60,8 @@ struct Limits {
 struct Options {
   std::string listen = "127.0.0.1:8080";  // "ip:port"; port 0 picks a free port
   int threads = 0;                        // worker event loops; 0 = one per CPU
+  // What the event loops run on (ioloop/loop.h): io_uring where the kernel allows it.
+  ioloop::Backend io = ioloop::Backend::kAuto;
   Limits limits;
   // Per-revision request metrics (Metrics(), on_cold_response); off: nothing is recorded.
   bool metrics = true;

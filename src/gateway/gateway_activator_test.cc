@@ -33,6 +33,7 @@ class GatewayActivatorTest : public ::testing::Test {
   void Start(RouteSpec route, Limits limits = {}) {
     Options options;
     options.listen = "127.0.0.1:0";
+    options.io = testing::TestIo();
     options.threads = 2;
     options.limits = limits;
     Callbacks callbacks;

@@ -37,6 +37,7 @@ class GatewayMetricsTest : public ::testing::Test {
   void Start(bool metrics = true, RouteSpec route = {}) {
     Options options;
     options.listen = "127.0.0.1:0";
+    options.io = testing::TestIo();
     options.threads = 2;
     options.metrics = metrics;
     Callbacks callbacks;

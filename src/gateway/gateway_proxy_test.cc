@@ -31,6 +31,7 @@ class GatewayProxyTest : public ::testing::Test {
   void Start(Limits limits = {}, int container_concurrency = 0) {
     Options options;
     options.listen = "127.0.0.1:0";
+    options.io = testing::TestIo();
     options.threads = 2;
     options.limits = limits;
     auto started = Gateway::Start(options, {});

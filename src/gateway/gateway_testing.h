@@ -20,6 +20,7 @@
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,6 +33,15 @@
 #include "gateway/gateway.h"
 
 namespace ebb::gateway::testing {
+
+// The event loop backend the gateway tests run on: EBB_TEST_GATEWAY_IO (auto, uring or epoll;
+// CMake registers the gateway tests a second time with epoll), auto when unset.
+inline ioloop::Backend TestIo() {
+  const char* name = std::getenv("EBB_TEST_GATEWAY_IO");
+  if (name == nullptr) return ioloop::Backend::kAuto;
+  auto backend = ioloop::ParseBackend(name);
+  return backend.ok() ? *backend : ioloop::Backend::kAuto;
+}
 
 inline std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

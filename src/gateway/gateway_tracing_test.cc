@@ -52,6 +52,7 @@ class GatewayTracingTest : public ::testing::Test {
 
     Options options;
     options.listen = "127.0.0.1:0";
+    options.io = testing::TestIo();
     options.threads = 1;
     options.tracer = tracer_.get();
     Callbacks callbacks;

@@ -43,19 +43,19 @@ void GatherList::Add(const char* data, std::size_t size) {
   if (size == 0) return;
   total_ += size;
   if (!buffers_.empty()) {
-    auto& last = buffers_.back();
-    if (static_cast<const char*>(last.data()) + last.size() == data) {
-      last = boost::asio::const_buffer(last.data(), last.size() + size);
+    iovec& last = buffers_.back();
+    if (static_cast<const char*>(last.iov_base) + last.iov_len == data) {
+      last.iov_len += size;
       return;
     }
   }
-  buffers_.emplace_back(data, size);
+  buffers_.push_back(iovec{const_cast<char*>(data), size});
 }
 
 std::string GatherList::ToString() const {
   std::string out;
   out.reserve(total_);
-  for (const auto& b : buffers_) out.append(static_cast<const char*>(b.data()), b.size());
+  for (const iovec& b : buffers_) out.append(static_cast<const char*>(b.iov_base), b.iov_len);
   return out;
 }
 

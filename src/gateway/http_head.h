@@ -7,7 +7,8 @@
 // kept because the buffer may move while a head arrives in pieces.
 #pragma once
 
-#include <boost/asio/buffer.hpp>
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,13 +44,15 @@ class GatherList {
   }
   void Add(const char* data, std::size_t size);
   void Add(std::string_view s) { Add(s.data(), s.size()); }
-  const std::vector<boost::asio::const_buffer>& buffers() const { return buffers_; }
+  const std::vector<iovec>& buffers() const { return buffers_; }
+  // For a gather write, which consumes the entries as bytes go out.
+  std::vector<iovec>& iovecs() { return buffers_; }
   std::size_t total() const { return total_; }
   // Concatenation of the pieces (for tests).
   std::string ToString() const;
 
  private:
-  std::vector<boost::asio::const_buffer> buffers_;
+  std::vector<iovec> buffers_;
   std::size_t total_ = 0;
 };
 

@@ -12,15 +12,22 @@
 #include <string>
 #include <vector>
 
+#include "ioloop/socket.h"
+
 namespace ebb::gateway {
 
 struct Instance {
   Instance(std::string id, std::string ip, int port)
-      : id(std::move(id)), ip(std::move(ip)), port(port) {}
+      : id(std::move(id)), ip(std::move(ip)), port(port) {
+    if (!ioloop::ParseAddress(this->ip, port, address, address_size)) address_size = 0;
+  }
 
   const std::string id;  // Endpoint::id
   const std::string ip;  // numeric address the workers connect to
   const int port;
+  // ip:port as a socket address (size 0 if ip is not numeric: connecting then fails).
+  sockaddr_storage address{};
+  socklen_t address_size = 0;
 
   // Requests using the instance now (reserved slots); the breaker keeps it <= CC.
   alignas(64) std::atomic<int> in_flight{0};

@@ -1,7 +1,6 @@
 #include "gateway/session.h"
 
 #include <array>
-#include <exception>
 
 #include "gateway/local_reply.h"
 #include "gateway/worker.h"
@@ -29,27 +28,17 @@ int StatusForParseError(const ErrorCode& ec) {
 Session::Session(Worker& worker, Socket client)
     : worker_(worker),
       client_(std::move(client)),
-      upstream_(worker.context().get_executor()),
-      timer_(worker.context().get_executor()),
-      park_timer_(worker.context().get_executor()),
-      side_timer_(worker.context().get_executor()) {
-  ErrorCode ec;
-  client_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
-  auto remote = client_.remote_endpoint(ec);
-  client_ip_ = ec ? "unknown" : remote.address().to_string();
+      timer_(worker.loop(), [this] { OnTimer(); }),
+      park_event_(worker.loop()),
+      side_event_(worker.loop()) {
+  client_.SetNoDelay();
+  client_ip_ = client_.PeerAddress();
   worker_.Register(this);
 }
 
 Session::~Session() { worker_.Unregister(this); }
 
-void Session::Start() {
-  boost::asio::co_spawn(
-      worker_.context().get_executor(), [self = shared_from_this()] { return self->Run(); },
-      [](std::exception_ptr e) {
-        // Only allocation failure can throw here (all I/O errors are codes): fatal.
-        if (e) std::rethrow_exception(e);
-      });
-}
+void Session::Start() { ioloop::Spawn(Run(), [self = shared_from_this()] {}); }
 
 void Session::OnStop() {
   if (phase_ == Phase::kIdle) Close();
@@ -57,10 +46,9 @@ void Session::OnStop() {
 
 void Session::Abort() {
   aborted_ = true;
-  ErrorCode ec;
-  client_.close(ec);
-  upstream_.close(ec);
-  park_timer_.cancel();
+  client_.Close();
+  upstream_.Close();
+  park_event_.Notify();
 }
 
 Task<void> Session::Run() {
@@ -99,7 +87,7 @@ Task<bool> Session::ReadHead() {
       }
     }
     ErrorCode ec;
-    std::size_t n = co_await client_.async_read_some(in_.Prepare(kReadChunk), Await(ec));
+    std::size_t n = co_await client_.Read(in_.Prepare(kReadChunk), kReadChunk, ec);
     if (ec) co_return false;  // closed, reset, or cut by the watchdog
     in_.Commit(n);
   }
@@ -174,7 +162,7 @@ Task<bool> Session::SendReply(int status, std::string_view detail) {
                     status != 413;
   FormatReply(status, detail, !keep_alive, scratch_);
   ErrorCode ec;
-  co_await boost::asio::async_write(client_, boost::asio::buffer(scratch_), Await(ec));
+  co_await client_.WriteAll(scratch_.data(), scratch_.size(), ec);
   wrote_response_ = true;
   reply_status_ = status;
   co_return keep_alive && !ec;
@@ -182,10 +170,9 @@ Task<bool> Session::SendReply(int status, std::string_view detail) {
 
 void Session::Close() {
   phase_ = Phase::kClosed;
-  ErrorCode ec;
-  timer_.cancel();
-  client_.close(ec);
-  upstream_.close(ec);
+  timer_.Cancel();
+  client_.Close();
+  upstream_.Close();
 }
 
 }  // namespace ebb::gateway

@@ -11,6 +11,9 @@
 //
 // Thread-safety: a Session lives on its worker's thread. The only entry from elsewhere is the
 // parked request's wake-up, which is posted to the worker and holds a weak_ptr.
+//
+// Lifetime: the coroutines running it (Run, and the side coroutine of an exchange) each hold a
+// shared_ptr; the watchdog and the events are members, unlinked when it goes.
 #pragma once
 
 #include <chrono>
@@ -19,7 +22,7 @@
 #include <optional>
 #include <string>
 
-#include "gateway/asio_types.h"
+#include "gateway/io_types.h"
 #include "gateway/byte_buffer.h"
 #include "gateway/http_head.h"
 #include "gateway/request_parser.h"
@@ -87,7 +90,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // session_deadline.cc: the watchdog.
   void SetDeadline(SteadyTime deadline);
-  void OnTimer(const ErrorCode& ec);
+  void OnTimer();
   void Expire();
 
   // session_admission.cc: instance slots, parking, connecting.
@@ -122,7 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool aborted_ = false;
 
   // Watchdog.
-  Timer timer_;
+  ioloop::Timer timer_;
   SteadyTime deadline_ = SteadyTime::max();
   SteadyTime armed_at_ = SteadyTime::max();
 
@@ -143,8 +146,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool client_keep_alive_ = false;  // decided when the response head is sent
   bool reply_keep_alive_ = false;   // after a local reply sent deep in the request path
 
-  // Parking.
-  Timer park_timer_;
+  // Parking: notified by the wake-up, the watchdog or Abort.
+  ioloop::Event park_event_;
   std::uint64_t park_seq_ = 0;
 
   // Metrics of the request in progress (session_metrics.cc).
@@ -158,7 +161,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t response_body_bytes_ = 0;  // of the instance's response, sent to the client
 
   // The side coroutine of an exchange: the request body pump, or one tunnel direction.
-  Timer side_timer_;
+  ioloop::Event side_event_;  // notified when it ends
   bool side_running_ = false;
   bool pump_started_ = false;
   int pump_status_ = 0;

@@ -63,9 +63,8 @@ TicketPtr Session::NewTicket() {
   auto ticket = std::make_shared<ParkTicket>();
   ticket->bytes = in_.size();
   ticket->deadline = RequestDeadline();
-  ticket->wake = [weak = weak_from_this(), seq = ++park_seq_,
-                  executor = worker_.context().get_executor()] {
-    boost::asio::post(executor, [weak, seq] {
+  ticket->wake = [weak = weak_from_this(), seq = ++park_seq_, loop = &worker_.loop()] {
+    loop->Post([weak, seq] {
       if (auto self = weak.lock()) self->OnWake(seq);
     });
   };
@@ -90,9 +89,8 @@ Task<InstancePtr> Session::Park() {
     phase_ = Phase::kParked;
     TraceParkStart();
     SetDeadline(ticket->deadline);
-    park_timer_.expires_at(SteadyTime::max());
-    ErrorCode ec;
-    co_await park_timer_.async_wait(Await(ec));
+    park_event_.Reset();
+    co_await park_event_.Wait();
   }
   using State = ParkTicket::State;
   State state = revision_->Leave(*ticket, aborted_ ? State::kCancelled : State::kExpired);
@@ -113,7 +111,7 @@ Task<InstancePtr> Session::Park() {
 }
 
 void Session::OnWake(std::uint64_t seq) {
-  if (seq == park_seq_ && phase_ == Phase::kParked) park_timer_.cancel();
+  if (seq == park_seq_ && phase_ == Phase::kParked) park_event_.Notify();
 }
 
 bool Session::TakePooled() {
@@ -128,15 +126,11 @@ Task<Session::Connected> Session::ConnectFresh() {
   from_pool_ = false;
   SetDeadline(std::min(RequestDeadline(), Now() + worker_.limits().connect_timeout));
   ErrorCode ec;
-  upstream_ = Socket(worker_.context().get_executor());
-  auto address = boost::asio::ip::make_address(instance_->ip, ec);
-  if (!ec) {
-    boost::asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(instance_->port));
-    co_await upstream_.async_connect(endpoint, Await(ec));
-  }
+  co_await Socket::Connect(worker_.loop(), instance_->address, instance_->address_size,
+                           upstream_, ec);
   if (aborted_) co_return Connected::kAborted;
   if (!ec) {
-    upstream_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+    upstream_.SetNoDelay();
     WorkerCounters::Bump(worker_.counters().upstream_connects);
     co_return Connected::kYes;
   }

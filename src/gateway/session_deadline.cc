@@ -8,12 +8,11 @@ void Session::SetDeadline(SteadyTime deadline) {
   // A wait that fires no later than the new deadline re-checks deadline_ when it fires.
   if (deadline >= armed_at_ || phase_ == Phase::kClosed) return;
   armed_at_ = deadline;
-  timer_.expires_at(deadline);  // cancels the pending wait, if any
-  timer_.async_wait([self = shared_from_this()](const ErrorCode& ec) { self->OnTimer(ec); });
+  timer_.Arm(deadline);
 }
 
-void Session::OnTimer(const ErrorCode& ec) {
-  if (ec == boost::asio::error::operation_aborted || phase_ == Phase::kClosed) return;
+void Session::OnTimer() {
+  if (phase_ == Phase::kClosed) return;
   armed_at_ = SteadyTime::max();
   if (std::chrono::steady_clock::now() < deadline_) {
     SetDeadline(deadline_);
@@ -24,31 +23,30 @@ void Session::OnTimer(const ErrorCode& ec) {
 }
 
 void Session::Expire() {
-  ErrorCode ignored;
   switch (phase_) {
     case Phase::kIdle:
     case Phase::kHead:  // idle keep-alive connection, or a head dribbling in: cut
-      client_.close(ignored);
+      client_.Close();
       break;
     case Phase::kParked:
       timed_out_ = true;
-      park_timer_.cancel();
+      park_event_.Notify();
       break;
     case Phase::kConnect:
       // Past the request deadline it is a timeout; before, only the connect attempt expired
       // and the request may try another instance.
       if (std::chrono::steady_clock::now() >= RequestDeadline()) timed_out_ = true;
-      upstream_.close(ignored);
+      upstream_.Close();
       break;
     case Phase::kExchange:
     case Phase::kTunnel:
       timed_out_ = true;
-      upstream_.close(ignored);
+      upstream_.Close();
       // Nothing written yet: keep the client for the 504, but stop a body pump reading it.
       if (wrote_response_) {
-        client_.close(ignored);
+        client_.Close();
       } else {
-        client_.cancel(ignored);
+        client_.Cancel();
       }
       break;
     case Phase::kClosed:

@@ -1,8 +1,6 @@
 // The exchange with an instance: the request head (+ buffered body) as one gather write, the
 // rest of the body pumped by a side coroutine, the response relayed as it arrives, and the
 // tunnel after a 101.
-#include <exception>
-
 #include "gateway/session.h"
 #include "gateway/worker.h"
 
@@ -33,10 +31,6 @@ std::size_t RelayableBytes(const Parser& parser, std::size_t consumed, std::size
   return relay;
 }
 
-BufferSpan Span(const GatherList& list) {
-  return BufferSpan(list.buffers().data(), list.buffers().size());
-}
-
 // A gather list up to this size is copied into one buffer before it is sent (Flatten).
 constexpr std::size_t kFlattenMax = 4096;
 
@@ -48,7 +42,7 @@ constexpr std::size_t kFlattenMax = 4096;
 bool Flatten(const GatherList& list, std::string& flat) {
   if (list.total() > kFlattenMax || list.buffers().size() < 2) return false;
   flat.clear();
-  for (const auto& b : list.buffers()) flat.append(static_cast<const char*>(b.data()), b.size());
+  for (const iovec& b : list.buffers()) flat.append(static_cast<const char*>(b.iov_base), b.iov_len);
   return true;
 }
 
@@ -74,9 +68,8 @@ Task<bool> Session::Exchange() {
   if (side_running_) {
     if (outcome != Outcome::kTunnelled) {
       // The response ended before the request body: stop reading it; the connection closes.
-      ErrorCode ignored;
-      client_.cancel(ignored);
-      upstream_.close(ignored);
+      client_.Cancel();
+      upstream_.Close();
     }
     co_await WaitSide();
   }
@@ -89,16 +82,16 @@ Task<bool> Session::Exchange() {
 Task<Session::Outcome> Session::SendAndRelay() {
   ErrorCode ec;
   if (Flatten(gather_, flat_)) {
-    co_await boost::asio::async_write(upstream_, boost::asio::buffer(flat_), Await(ec));
+    co_await upstream_.WriteAll(flat_.data(), flat_.size(), ec);
   } else {
-    co_await boost::asio::async_write(upstream_, Span(gather_), Await(ec));
+    co_await upstream_.WriteAll(gather_.iovecs(), ec);
   }
   if (ec) co_return Outcome::kStale;
   if (!request_->is_done()) {
     in_.Consume(request_bytes_);
     request_bytes_ = 0;
     if (head_.expect_continue && head_.version >= 11 && in_.empty()) {
-      co_await boost::asio::async_write(client_, boost::asio::buffer(kContinue), Await(ec));
+      co_await client_.WriteAll(kContinue.data(), kContinue.size(), ec);
       if (ec) co_return Outcome::kAborted;
     }
     pump_started_ = true;
@@ -144,8 +137,7 @@ void Session::FinishExchange(Outcome outcome) {
   if (reusable) {
     worker_.pool().Put(instance_, std::move(upstream_));
   } else {
-    ErrorCode ignored;
-    upstream_.close(ignored);
+    upstream_.Close();
   }
   up_.Consume(up_.size());
   response_.reset();
@@ -170,8 +162,7 @@ Task<Session::Outcome> Session::RelayResponse() {
         co_return co_await Tunnel();
       } else if (response_head_.status / 100 == 1) {
         if (head_.version >= 11) {  // HTTP/1.0 clients must not see interim responses
-          co_await boost::asio::async_write(
-              client_, boost::asio::buffer(up_.data(), response_head_.size), Await(ec));
+          co_await client_.WriteAll(up_.data(), response_head_.size, ec);
           if (ec) co_return Outcome::kAborted;
         }
         up_.Consume(response_head_.size);
@@ -183,7 +174,7 @@ Task<Session::Outcome> Session::RelayResponse() {
       }
     }
     ErrorCode ec;
-    std::size_t n = co_await upstream_.async_read_some(up_.Prepare(kReadChunk), Await(ec));
+    std::size_t n = co_await upstream_.Read(up_.Prepare(kReadChunk), kReadChunk, ec);
     if (ec) co_return received ? Outcome::kUpstreamFailed : Outcome::kStale;
     up_.Commit(n);
     received = true;
@@ -207,9 +198,9 @@ Task<Session::Outcome> Session::RelayBody() {
   for (;;) {
     if (ec && ec != http::error::need_more) co_return Outcome::kAborted;
     if (Flatten(gather_, flat_)) {
-      co_await boost::asio::async_write(client_, boost::asio::buffer(flat_), Await(ec));
+      co_await client_.WriteAll(flat_.data(), flat_.size(), ec);
     } else {
-      co_await boost::asio::async_write(client_, Span(gather_), Await(ec));
+      co_await client_.WriteAll(gather_.iovecs(), ec);
     }
     if (ec) co_return Outcome::kAborted;
     if (!wrote_response_ || timeouts_.idle.count() > 0) {
@@ -220,8 +211,8 @@ Task<Session::Outcome> Session::RelayBody() {
     }
     up_.Consume(used);
     if (response_->is_done()) co_return Outcome::kDone;
-    std::size_t n = co_await upstream_.async_read_some(up_.Prepare(kReadChunk), Await(ec));
-    if (ec == boost::asio::error::eof && response_->need_eof()) {
+    std::size_t n = co_await upstream_.Read(up_.Prepare(kReadChunk), kReadChunk, ec);
+    if (ec == ioloop::EofError() && response_->need_eof()) {
       response_->put_eof(ec);
       co_return ec ? Outcome::kAborted : Outcome::kDone;
     }
@@ -255,8 +246,7 @@ std::size_t Session::AddResponseBody(std::size_t from, ErrorCode& ec) {
 Task<Session::Outcome> Session::Tunnel() {
   phase_ = Phase::kTunnel;
   ErrorCode ec;
-  co_await boost::asio::async_write(client_, boost::asio::buffer(up_.data(), up_.size()),
-                                    Await(ec));
+  co_await client_.WriteAll(up_.data(), up_.size(), ec);
   if (ec) co_return Outcome::kAborted;
   NoteFirstByte();
   wrote_response_ = true;
@@ -268,23 +258,21 @@ Task<Session::Outcome> Session::Tunnel() {
   Spawn(&Session::TunnelUpstreamToClient);
   for (;;) {
     if (!in_.empty()) {
-      co_await boost::asio::async_write(upstream_, boost::asio::buffer(in_.data(), in_.size()),
-                                        Await(ec));
+      co_await upstream_.WriteAll(in_.data(), in_.size(), ec);
       if (ec) break;
       in_.Consume(in_.size());
     }
-    std::size_t n = co_await client_.async_read_some(in_.Prepare(kReadChunk), Await(ec));
+    std::size_t n = co_await client_.Read(in_.Prepare(kReadChunk), kReadChunk, ec);
     if (ec) break;
     in_.Commit(n);
     last_write_ = Now();
     if (timeouts_.idle.count() > 0) SetDeadline(ExchangeDeadline());
   }
-  ErrorCode ignored;
-  if (ec == boost::asio::error::eof) {
-    upstream_.shutdown(Socket::shutdown_send, ignored);
+  if (ec == ioloop::EofError()) {
+    upstream_.ShutdownSend();
   } else {
-    upstream_.close(ignored);
-    client_.close(ignored);
+    upstream_.Close();
+    client_.Close();
   }
   co_await WaitSide();
   co_return Outcome::kTunnelled;
@@ -293,22 +281,20 @@ Task<Session::Outcome> Session::Tunnel() {
 Task<void> Session::TunnelUpstreamToClient() {
   ErrorCode ec;
   for (;;) {
-    std::size_t n = co_await upstream_.async_read_some(up_.Prepare(kReadChunk), Await(ec));
+    std::size_t n = co_await upstream_.Read(up_.Prepare(kReadChunk), kReadChunk, ec);
     if (ec) break;
     up_.Commit(n);
-    co_await boost::asio::async_write(client_, boost::asio::buffer(up_.data(), up_.size()),
-                                      Await(ec));
+    co_await client_.WriteAll(up_.data(), up_.size(), ec);
     up_.Consume(up_.size());
     if (ec) break;
     last_write_ = Now();
     if (timeouts_.idle.count() > 0) SetDeadline(ExchangeDeadline());
   }
-  ErrorCode ignored;
-  if (ec == boost::asio::error::eof) {
-    client_.shutdown(Socket::shutdown_send, ignored);
+  if (ec == ioloop::EofError()) {
+    client_.ShutdownSend();
   } else {
-    client_.close(ignored);
-    upstream_.close(ignored);
+    client_.Close();
+    upstream_.Close();
   }
 }
 
@@ -326,8 +312,7 @@ Task<void> Session::Pump() {
       }
       std::size_t relay = RelayableBytes(*request_, used, in_.size(), request_ahead_);
       if (relay > skip) {
-        co_await boost::asio::async_write(
-            upstream_, boost::asio::buffer(in_.data() + skip, relay - skip), Await(ec));
+        co_await upstream_.WriteAll(in_.data() + skip, relay - skip, ec);
         if (ec) {
           pump_status_ = kUpstreamGone;
           break;
@@ -336,35 +321,27 @@ Task<void> Session::Pump() {
       in_.Consume(used);
       if (request_->is_done()) co_return;
     }
-    std::size_t n = co_await client_.async_read_some(in_.Prepare(kReadChunk), Await(ec));
+    std::size_t n = co_await client_.Read(in_.Prepare(kReadChunk), kReadChunk, ec);
     if (ec) {
       pump_status_ = kClientGone;
       break;
     }
     in_.Commit(n);
   }
-  ErrorCode ignored;
-  upstream_.close(ignored);  // wakes the response relay, which reports the failure
+  upstream_.Close();  // wakes the response relay, which reports the failure
 }
 
+// Starts the side coroutine at once; it runs until its first wait, then this one goes on.
 void Session::Spawn(Task<void> (Session::*side)()) {
   side_running_ = true;
-  boost::asio::co_spawn(
-      worker_.context().get_executor(),
-      [self = shared_from_this(), side] { return ((*self).*side)(); },
-      [self = shared_from_this()](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);  // allocation failure only: fatal
-        self->side_running_ = false;
-        self->side_timer_.cancel();
-      });
+  ioloop::Spawn(((*this).*side)(), [self = shared_from_this()] {
+    self->side_running_ = false;
+    self->side_event_.Notify();
+  });
 }
 
 Task<void> Session::WaitSide() {
-  while (side_running_) {
-    side_timer_.expires_at(SteadyTime::max());
-    ErrorCode ec;
-    co_await side_timer_.async_wait(Await(ec));
-  }
+  while (side_running_) co_await side_event_.Wait();
 }
 
 }  // namespace ebb::gateway

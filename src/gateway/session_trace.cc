@@ -70,9 +70,7 @@ void Session::TraceCaptureHead() {
     tracer.CaptureField(FieldName(f, base), FieldValue(f, base), trace_);
   }
   if (trace_.client_port < 0) {  // once per connection
-    ErrorCode ec;
-    auto remote = client_.remote_endpoint(ec);
-    trace_.client_port = ec ? 0 : remote.port();
+    trace_.client_port = client_.PeerPort();
   }
 }
 

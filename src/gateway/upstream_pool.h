@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "gateway/asio_types.h"
+#include "gateway/io_types.h"
 #include "gateway/instance.h"
 
 namespace ebb::gateway {

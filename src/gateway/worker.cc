@@ -4,7 +4,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <exception>
 
 #include "common/thread.h"
 #include "gateway/session.h"
@@ -43,75 +42,54 @@ void WorkerCounters::AddTo(GatewayStats& s) const {
 }
 
 Worker::Worker(int index, const Limits& limits, const Callbacks& callbacks, std::uint64_t seed,
-               bool metrics)
+               bool metrics, std::unique_ptr<ioloop::Loop> loop)
     : index_(index),
       limits_(limits),
       callbacks_(callbacks),
       metrics_(metrics),
-      io_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO),
-      work_(io_.get_executor()),
-      acceptor_(io_.get_executor()),
+      loop_(std::move(loop)),
+      acceptor_(*loop_),
       pool_(limits.max_idle_upstream),
       rng_(seed) {}
 
 Worker::~Worker() {
-  // Sockets and timers must go before the io_context; sessions are gone once the loop ended.
+  // Sockets go before the loop; sessions are gone once the loop ended.
+  acceptor_.Close();
   pool_.Clear();
   routes_.reset();
 }
 
-Status Worker::Listen(const boost::asio::ip::tcp::endpoint& endpoint) {
-  ErrorCode ec;
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(Acceptor::reuse_address(true), ec);
-  if (!ec) {
-    int one = 1;
-    if (::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one)) {
-      ec = ErrorCode(errno, boost::system::system_category());
-    }
-  }
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(Acceptor::max_listen_connections, ec);
-  if (ec) {
-    return Status(Code::kUnavailable, "gateway: cannot listen on " +
-                                          endpoint.address().to_string() + ":" +
-                                          std::to_string(endpoint.port()) + ": " + ec.message());
-  }
-  return Status::Ok();
-}
-
-boost::asio::ip::tcp::endpoint Worker::local_endpoint() const {
-  ErrorCode ec;
-  return acceptor_.local_endpoint(ec);
+Status Worker::Listen(const sockaddr_storage& address, socklen_t size) {
+  Status status = acceptor_.Listen(address, size);
+  if (status.ok()) return status;
+  return Status(Code::kUnavailable, "gateway: cannot listen: " + status.message());
 }
 
 void Worker::Start() {
-  boost::asio::co_spawn(io_.get_executor(), AcceptLoop(), [](std::exception_ptr e) {
-    if (e) std::rethrow_exception(e);  // allocation failure only: fatal
-  });
   thread_ = std::thread([this] {
     NameThisThread(("ebb-gateway-" + std::to_string(index_)).c_str());
-    io_.run();
+    ioloop::Spawn(AcceptLoop());
+    loop_->Run();
     finished_.set_value();
   });
 }
 
 void Worker::Join(std::chrono::milliseconds grace) {
   if (!thread_.joinable()) return;
-  if (finished_.get_future().wait_for(grace) != std::future_status::ready) io_.stop();
+  if (finished_.get_future().wait_for(grace) != std::future_status::ready) loop_->StopNow();
   thread_.join();
 }
 
 Task<void> Worker::AcceptLoop() {
-  Timer backoff(io_.get_executor());
+  ioloop::Event backed_off(*loop_);
+  ioloop::Timer backoff(*loop_, [&backed_off] { backed_off.Notify(); });
   for (;;) {
-    Socket socket(io_.get_executor());
     ErrorCode ec;
-    co_await acceptor_.async_accept(socket, Await(ec));
+    Socket socket = co_await acceptor_.Accept(ec);
     if (!acceptor_.is_open()) co_return;
     if (ec) {
-      backoff.expires_after(kAcceptBackoff);
-      co_await backoff.async_wait(Await(ec));
+      backoff.Arm(std::chrono::steady_clock::now() + kAcceptBackoff);
+      co_await backed_off.Wait();
       continue;
     }
     WorkerCounters::Bump(counters_.connections_accepted);
@@ -122,8 +100,7 @@ Task<void> Worker::AcceptLoop() {
 void Worker::BeginStop(std::promise<void> drained) {
   stopping_ = true;
   drained_.emplace(std::move(drained));
-  ErrorCode ignored;
-  acceptor_.close(ignored);
+  acceptor_.Close();
   // OnStop may close a session, which unregisters it: iterate over a copy.
   std::vector<Session*> sessions(sessions_.begin(), sessions_.end());
   for (Session* session : sessions) session->OnStop();
@@ -133,8 +110,9 @@ void Worker::BeginStop(std::promise<void> drained) {
 void Worker::ForceStop() {
   std::vector<Session*> sessions(sessions_.begin(), sessions_.end());
   for (Session* session : sessions) session->Abort();
+  acceptor_.Close();
   pool_.Clear();
-  work_.reset();  // run() returns once the aborted sessions have unwound
+  loop_->Stop();  // Run() returns once the aborted sessions have unwound
 }
 
 void Worker::Unregister(Session* session) {

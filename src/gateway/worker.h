@@ -1,9 +1,9 @@
-// One event loop of the gateway: a thread running its own io_context, an acceptor on the shared
-// address (SO_REUSEPORT: the kernel spreads connections over the workers), the client sessions
-// it accepted, its upstream pool, its route snapshot and its counters.
+// One event loop of the gateway: a thread running its own ioloop::Loop, an acceptor on the
+// shared address (SO_REUSEPORT: the kernel spreads connections over the workers), the client
+// sessions it accepted, its upstream pool, its route snapshot and its counters.
 //
-// Everything a worker owns is used on its thread only; other threads reach it by posting to
-// context() (Gateway does so for route and endpoint updates, collection and shutdown). The
+// Everything a worker owns is used on its thread only; other threads reach it through
+// loop().Post (Gateway does so for route and endpoint updates, collection and shutdown). The
 // counters are relaxed atomics written by the worker alone so Stats() can read them anytime.
 #pragma once
 
@@ -16,7 +16,7 @@
 #include <unordered_set>
 
 #include "common/status.h"
-#include "gateway/asio_types.h"
+#include "gateway/io_types.h"
 #include "gateway/balancer.h"
 #include "gateway/compiled_routes.h"
 #include "gateway/gateway.h"
@@ -60,25 +60,26 @@ struct WorkerCounters {
 
 class Worker {
  public:
-  // `metrics`: record per-revision request metrics (Options::metrics).
+  // `metrics`: record per-revision request metrics (Options::metrics). `loop`: the event loop
+  // the worker's thread will run.
   Worker(int index, const Limits& limits, const Callbacks& callbacks, std::uint64_t seed,
-         bool metrics);
+         bool metrics, std::unique_ptr<ioloop::Loop> loop);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   // Before Start, from the starting thread: opens this worker's acceptor.
-  Status Listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  Status Listen(const sockaddr_storage& address, socklen_t size);
   // Before Start: this worker's tracing state (null: tracing and request log off).
   void set_tracer(tracing::WorkerTracer* tracer) { tracer_ = tracer; }
-  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  int port() const { return acceptor_.port(); }
   void Start();  // runs the loop on a new thread
   // Waits for the loop to finish (ForceStop posted); past `grace` the loop is stopped hard.
   void Join(std::chrono::milliseconds grace);
 
-  boost::asio::io_context& context() { return io_; }
+  ioloop::Loop& loop() { return *loop_; }
 
-  // On the worker thread (post to context() from elsewhere).
+  // On the worker thread (loop().Post from elsewhere).
   void BeginStop(std::promise<void> drained);  // stop accepting, close idle connections
   void ForceStop();                            // close everything, let the loop finish
 
@@ -108,14 +109,13 @@ class Worker {
   const bool metrics_;
   tracing::WorkerTracer* tracer_ = nullptr;  // owned by the tracing::Tracer
   WorkerCounters counters_;
-  // Declared before io_ so that sessions destroyed with the io_context can still unregister.
+  // Declared before loop_ so that sessions destroyed with the loop can still unregister.
   std::unordered_set<Session*> sessions_;  // worker thread only
   std::optional<std::promise<void>> drained_;
   bool stopping_ = false;
 
-  boost::asio::io_context io_;
-  std::optional<boost::asio::executor_work_guard<Executor>> work_;
-  Acceptor acceptor_;
+  std::unique_ptr<ioloop::Loop> loop_;
+  ioloop::Acceptor acceptor_;
   std::thread thread_;
   std::promise<void> finished_;  // set by the thread when run() returns
 

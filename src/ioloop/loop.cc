@@ -3,6 +3,7 @@
 #include <liburing.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "ioloop/task.h"
 
@@ -135,16 +137,31 @@ void Event::Notify() {
 
 // ---- Loop -----------------------------------------------------------------------------------
 
+// The ring is created disabled and enabled by the first submission: with SINGLE_ISSUER only
+// the thread that enables it may submit, and a loop is created on one thread and run on
+// another.
 struct Loop::Uring {
   io_uring ring{};
   bool initialized = false;
+  bool enabled = false;
   ~Uring() {
     if (initialized) io_uring_queue_exit(&ring);
+  }
+  void Enable() {
+    if (!enabled) {
+      // io_uring_enable_rings is declared by Debian 12's liburing 2.3 but not exported.
+      ::syscall(__NR_io_uring_register, ring.ring_fd, IORING_REGISTER_ENABLE_RINGS, nullptr, 0);
+      enabled = true;
+    }
+  }
+  int Submit() {
+    Enable();
+    return io_uring_submit(&ring);
   }
   io_uring_sqe* Sqe() {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring);
     if (sqe == nullptr) {  // the submission queue is full: hand it to the kernel first
-      io_uring_submit(&ring);
+      Submit();
       sqe = io_uring_get_sqe(&ring);
     }
     return sqe;
@@ -175,8 +192,15 @@ Status Loop::Init() {
     uring_ = std::make_unique<Uring>();
     io_uring_params params{};
     params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN |
-                   IORING_SETUP_DEFER_TASKRUN;
-    int r = io_uring_queue_init_params(kRingEntries, &uring_->ring, &params);
+                   IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_R_DISABLED;
+    // Created on a thread of its own: the kernel remembers every thread that created or used
+    // a ring, and when the ring is torn down it queues work on each of them with a
+    // signal-like notification. A blocking socket call with a timeout (SO_RCVTIMEO) on such a
+    // thread then fails with EINTR. The creating thread (the server's main thread, say) must
+    // not be one of them; the thread that runs the loop is, and closes the ring itself.
+    int r = 0;
+    std::thread([&] { r = io_uring_queue_init_params(kRingEntries, &uring_->ring, &params); })
+        .join();
     if (r < 0) {
       uring_.reset();
       return Status(Code::kUnavailable,
@@ -230,7 +254,8 @@ void Loop::Run() {
     FireTimers();
     RunPosted();
     RunReady();
-    if (stopping_ && in_flight_ == 0 && ready_.empty() && completions_.empty()) {
+    if (stopping_ && in_flight_ == 0 && ready_.empty() && completions_.empty() &&
+        pokes_.empty()) {
       std::lock_guard<std::mutex> lock(posted_mutex_);
       if (posted_.empty()) break;
       continue;
@@ -241,10 +266,44 @@ void Loop::Run() {
       WaitEpoll();
     }
   }
-  if (uring_) io_uring_submit(&uring_->ring);  // closes queued by the last callbacks
+  CloseRing();
+}
+
+// Ends the ring on the loop's own thread, the one whose requests are still pending (the
+// eventfd read at least), after cancelling them.
+void Loop::CloseRing() {
+  if (!uring_) return;
+  if (uring_->enabled) {
+    io_uring& ring = uring_->ring;
+    io_uring_sqe* sqe = uring_->Sqe();
+    io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+    io_uring_sqe_set_data64(sqe, 0);
+    uring_->Submit();
+    while (event_armed_) {
+      io_uring_cqe* cqe = nullptr;
+      if (io_uring_wait_cqe(&ring, &cqe) != 0) break;
+      if (cqe->user_data == kEventTag) event_armed_ = false;
+      io_uring_cqe_seen(&ring, cqe);
+    }
+  }
+  uring_.reset();
 }
 
 void Loop::RunReady() {
+  // Retries of epoll waiters whose socket was already ready: those queued before this turn
+  // only, so that a burst of them (accepts) cannot hold off posts and other sockets.
+  if (!pokes_.empty()) {
+    pokes_run_.swap(pokes_);
+    for (auto [fd, write] : pokes_run_) {
+      if (static_cast<std::size_t>(fd) >= fds_.size()) continue;
+      Op*& slot = write ? fds_[fd].writer : fds_[fd].reader;
+      if (Op* op = std::exchange(slot, nullptr)) {
+        --in_flight_;
+        op->complete(*op, 0);
+      }
+    }
+    pokes_run_.clear();
+  }
   while (!ready_.empty() || !completions_.empty()) {
     if (!completions_.empty()) {
       completions_run_.swap(completions_);
@@ -287,13 +346,14 @@ int Loop::WaitTimeoutMs() const {
 
 void Loop::WaitUring() {
   io_uring& ring = uring_->ring;
+  uring_->Enable();
   if (!event_armed_) {
     io_uring_sqe* sqe = uring_->Sqe();
     io_uring_prep_read(sqe, event_fd_, &event_value_, sizeof event_value_, 0);
     io_uring_sqe_set_data64(sqe, kEventTag);
     event_armed_ = true;
   }
-  if (!ready_.empty() || !completions_.empty()) {
+  if (!ready_.empty() || !completions_.empty() || !pokes_.empty()) {
     io_uring_submit_and_get_events(&ring);
   } else if (heap_.empty()) {
     io_uring_submit_and_wait(&ring, 1);
@@ -307,6 +367,9 @@ void Loop::WaitUring() {
     io_uring_cqe* ignored = nullptr;
     io_uring_submit_and_wait_timeout(&ring, &ignored, 1, &ts, nullptr);
   }
+  // What was posted before the I/O that woke us must be seen by it (a route update made
+  // before a client connected applies to that client).
+  RunPosted();
   io_uring_cqe* cqe = nullptr;
   while (io_uring_peek_cqe(&ring, &cqe) == 0) {
     std::uint64_t data = cqe->user_data;
@@ -325,8 +388,9 @@ void Loop::WaitUring() {
 
 void Loop::WaitEpoll() {
   std::array<epoll_event, 128> events;
-  int timeout = (!ready_.empty() || !completions_.empty()) ? 0 : WaitTimeoutMs();
+  int timeout = (!ready_.empty() || !completions_.empty() || !pokes_.empty()) ? 0 : WaitTimeoutMs();
   int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
+  RunPosted();  // as in WaitUring
   for (int i = 0; i < n; ++i) {
     int fd = events[i].data.fd;
     std::uint32_t what = events[i].events;
@@ -471,11 +535,9 @@ void Loop::WaitReadable(Op& op, int fd) {
   }
   w.reader = &op;
   ++in_flight_;
-  if (w.readable) {  // an edge came since the operation last found nothing: try again
-    w.reader = nullptr;
-    --in_flight_;
-    completions_.emplace_back(&op, 0);
-  }
+  // Readable as far as we know (an edge came since the last EAGAIN): retry at the next turn,
+  // unless cancelled before.
+  if (w.readable) pokes_.emplace_back(fd, false);
 }
 
 void Loop::WaitWritable(Op& op, int fd) {
@@ -486,20 +548,17 @@ void Loop::WaitWritable(Op& op, int fd) {
   }
   w.writer = &op;
   ++in_flight_;
-  if (w.writable) {
-    w.writer = nullptr;
-    --in_flight_;
-    completions_.emplace_back(&op, 0);
-  }
+  if (w.writable) pokes_.emplace_back(fd, true);
 }
 
 void Loop::CancelFd(int fd) {
   if (backend_ == Backend::kUring) {
+    if (!uring_) return;  // after Run: nothing is pending any more
     io_uring_sqe* sqe = uring_->Sqe();
     io_uring_prep_cancel_fd(sqe, fd, IORING_ASYNC_CANCEL_ALL);
     io_uring_sqe_set_data64(sqe, 0);
     // At once, so that the descriptor can be closed (and its number reused) right after.
-    io_uring_submit(&uring_->ring);
+    uring_->Submit();
     return;
   }
   if (static_cast<std::size_t>(fd) >= fds_.size()) return;

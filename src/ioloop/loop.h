@@ -44,16 +44,13 @@
 #include <boost/system/error_code.hpp>
 
 #include "common/status.h"
+#include "ioloop/backend.h"
 
 namespace ebb::ioloop {
 
 using ErrorCode = boost::system::error_code;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-enum class Backend { kAuto, kUring, kEpoll };
-const char* BackendName(Backend backend);
-// "auto", "uring" or "epoll"; kBadRequest otherwise.
-Result<Backend> ParseBackend(const std::string& name);
 
 class Loop;
 
@@ -123,7 +120,8 @@ class Loop {
   Backend backend() const { return backend_; }
 
   // Runs until Stop() and then every operation in flight has completed (the coroutines that
-  // awaited them have run on), or until StopNow().
+  // awaited them have run on), or until StopNow(). Once only: an io_uring loop closes its ring
+  // on the way out.
   void Run();
   // Loop thread: finish once the work in flight is done.
   void Stop() { stopping_ = true; }
@@ -172,6 +170,7 @@ class Loop {
   void FireTimers();
   int WaitTimeoutMs() const;
   void WaitUring();
+  void CloseRing();
   void WaitEpoll();
 
   // Timer heap.
@@ -196,9 +195,11 @@ class Loop {
   std::uint64_t turns_ = 0;
 
   std::vector<std::coroutine_handle<>> ready_;
-  // Epoll: operations to complete at the next turn (readiness already known, or cancelled).
+  // Epoll: operations to complete at the next turn (cancelled, or not watchable).
   std::vector<std::pair<Op*, int>> completions_;
   std::vector<std::pair<Op*, int>> completions_run_;
+  std::vector<std::pair<int, bool>> pokes_;  // epoll: (fd, write) waiters to retry
+  std::vector<std::pair<int, bool>> pokes_run_;
   std::vector<std::coroutine_handle<>> running_;
   std::vector<Timer*> heap_;
 

@@ -303,6 +303,24 @@ TEST_P(LoopTest, StopWaitsForOperationsInFlight) {
   EXPECT_EQ(got, "late");
 }
 
+// The gateway creates its loops on one thread and runs each on its own.
+TEST_P(LoopTest, RunsOnAThreadOtherThanTheOneThatCreatedIt) {
+  auto [a, b] = Pair();
+  std::string got;
+  ErrorCode ec;
+  std::thread runner([&] {
+    Spawn([&]() -> Task<void> {
+      co_await ReadSome(b, got, ec);
+      loop_->Stop();
+    }());
+    loop_->Run();
+  });
+  ::send(a.fd(), "there", 5, MSG_NOSIGNAL);
+  runner.join();
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(got, "there");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LoopTest, ::testing::Values(Backend::kUring, Backend::kEpoll),
                          [](const auto& info) { return std::string(BackendName(info.param)); });
 

@@ -96,6 +96,16 @@ std::string Socket::PeerAddress() const {
   return out;
 }
 
+int Socket::PeerPort() const {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  if (fd_ < 0 || ::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) return 0;
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+  }
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+}
+
 Socket::ReadAwaiter Socket::Read(void* data, std::size_t size, ErrorCode& ec) {
   return ReadAwaiter(*this, data, size, ec);
 }
@@ -453,8 +463,9 @@ bool Acceptor::AcceptAwaiter::await_ready() {
     result_ = -EBADF;
     return true;
   }
-  if (Uring(socket_)) return false;
-  return socket_.loop()->Waiters(socket_.fd()).readable && TryNow();
+  // Epoll too waits for its turn rather than accepting here at once: what was posted to the
+  // loop before a client connected then applies to it (Loop::Run runs posts first in a turn).
+  return false;
 }
 
 void Acceptor::AcceptAwaiter::await_suspend(std::coroutine_handle<> waiter) {

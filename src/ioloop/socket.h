@@ -51,6 +51,8 @@ class Socket {
   void SetNoDelay();
   // The peer's address as text, "unknown" if it cannot be had.
   std::string PeerAddress() const;
+  // The peer's port, 0 if it cannot be had.
+  int PeerPort() const;
 
   class ReadAwaiter;
   class WriteAwaiter;

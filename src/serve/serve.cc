@@ -34,6 +34,11 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--listen", o.listen, "Gateway address (HOST:PORT; port 0 = any free port)")
       ->capture_default_str();
+  app.add_option("--gateway-io", o.gateway_io,
+                 "Gateway event loop: io_uring where the kernel allows it (auto), or force "
+                 "uring or epoll")
+      ->check(CLI::IsMember({"auto", "uring", "epoll"}))
+      ->capture_default_str();
   app.add_option("--api-listen", o.api_listen, "API server address (HTTPS)")
       ->capture_default_str();
   app.add_option("--admin-listen", o.admin_listen, "Admin address: health, metrics, dashboard")

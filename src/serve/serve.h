@@ -12,6 +12,7 @@ namespace ebb::serve {
 struct Options {
   std::string data_dir;                   // default $XDG_DATA_HOME/ebb or ~/.local/share/ebb
   std::string listen = "127.0.0.1:8080";  // gateway
+  std::string gateway_io = "auto";         // the gateway's event loops: auto, uring, epoll
   std::string api_listen = "127.0.0.1:6443";
   std::string admin_listen = "127.0.0.1:9090";
   std::string domain;                     // empty = from --config, else example.com

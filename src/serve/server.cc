@@ -10,6 +10,7 @@
 #include "api/codec.h"
 #include "serve/log_follower.h"
 #include "dashboard/dashboard.h"
+#include "ioloop/backend.h"
 #include "metrics/admin_routes.h"
 #include "tracing/admin_routes.h"
 
@@ -72,6 +73,9 @@ Status Server::Start() {
   serving::Options serving_opts;
   serving_opts.data_dir = options_.data_dir;
   serving_opts.listen = options_.listen;
+  auto io = ioloop::ParseBackend(options_.gateway_io);
+  if (!io.ok()) return io.status();
+  serving_opts.gateway_io = *io;
   auto tracer = tracing::Tracer::Start(config_);
   if (!tracer.ok()) return tracer.status();
   tracer_ = std::move(*tracer);
