@@ -220,6 +220,7 @@ bool Socket::WriteAwaiter::await_ready() {
     result_ = -EBADF;
     return true;
   }
+  if (Uring(socket_)) return size_ == 0;  // queued on the ring, sent in the next batch
   return SendNow();
 }
 
@@ -253,7 +254,7 @@ void Socket::WriteAwaiter::Completed(Op& op, int result) {
     }
     self.data_ += result;
     self.size_ -= static_cast<std::size_t>(result);
-    if (self.size_ > 0 && !self.SendNow()) {
+    if (self.size_ > 0) {  // a short send: queue the rest
       self.Wait();
       return;
     }
@@ -322,6 +323,10 @@ bool Socket::WriteVAwaiter::await_ready() {
     result_ = -EBADF;
     return true;
   }
+  if (Uring(socket_)) {
+    Advance(0);
+    return first_ == iov_.size();
+  }
   return SendNow();
 }
 
@@ -350,7 +355,16 @@ void Socket::WriteVAwaiter::Completed(Op& op, int result) {
     self.Resume();
     return;
   }
-  if (Uring(self.socket_)) self.Advance(static_cast<std::size_t>(result));
+  if (Uring(self.socket_)) {
+    self.Advance(static_cast<std::size_t>(result));
+    if (self.first_ < self.iov_.size()) {
+      self.Wait();
+      return;
+    }
+    self.End(0);
+    self.Resume();
+    return;
+  }
   if (!self.SendNow()) {
     self.Wait();
     return;
