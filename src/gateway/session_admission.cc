@@ -8,7 +8,8 @@ namespace ebb::gateway {
 
 namespace {
 
-SteadyTime Now() { return std::chrono::steady_clock::now(); }
+// The loop's turn time: a request's timestamps need no clock read each (ioloop::TurnTime).
+SteadyTime Now() { return ioloop::TurnTime(); }
 
 // True when every instance of the worker's view is one this request already failed on.
 bool AllTried(const RevisionState::WorkerView& view, const TriedInstances& tried) {

@@ -9,7 +9,8 @@ namespace ebb::gateway {
 
 namespace {
 
-SteadyTime Now() { return std::chrono::steady_clock::now(); }
+// The loop's turn time: a request's timestamps need no clock read each (ioloop::TurnTime).
+SteadyTime Now() { return ioloop::TurnTime(); }
 
 std::int64_t Nanos(SteadyTime::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();

@@ -56,7 +56,20 @@ constexpr bool kCacheFrames = true;
 
 thread_local FrameCache frame_cache;
 
+// Set by Loop::Run on its thread (TurnTime).
+thread_local bool turn_time_set = false;
+thread_local SteadyTime turn_time;
+
+void StartTurn() {
+  turn_time = std::chrono::steady_clock::now();
+  turn_time_set = true;
+}
+
 }  // namespace
+
+SteadyTime TurnTime() {
+  return turn_time_set ? turn_time : std::chrono::steady_clock::now();
+}
 
 void* AllocateFrame(std::size_t size) {
   std::size_t cls = (size + kFrameGrain - 1) / kFrameGrain;
@@ -235,6 +248,7 @@ void Loop::Post(std::function<void()> fn) {
     std::lock_guard<std::mutex> lock(posted_mutex_);
     wake = posted_.empty();
     posted_.push_back(std::move(fn));
+    has_posted_.store(true, std::memory_order_release);
   }
   if (wake) {
     std::uint64_t one = 1;
@@ -251,6 +265,7 @@ void Loop::StopNow() {
 void Loop::Run() {
   while (!stop_now_.load(std::memory_order_relaxed)) {
     ++turns_;
+    StartTurn();
     FireTimers();
     RunPosted();
     RunReady();
@@ -267,6 +282,7 @@ void Loop::Run() {
     }
   }
   CloseRing();
+  turn_time_set = false;
 }
 
 // Ends the ring on the loop's own thread, the one whose requests are still pending (the
@@ -317,8 +333,10 @@ void Loop::RunReady() {
 }
 
 void Loop::RunPosted() {
+  if (!has_posted_.load(std::memory_order_acquire)) return;
   {
     std::lock_guard<std::mutex> lock(posted_mutex_);
+    has_posted_.store(false, std::memory_order_relaxed);
     if (posted_.empty()) return;
     posted_run_.swap(posted_);
   }
@@ -328,7 +346,7 @@ void Loop::RunPosted() {
 
 void Loop::FireTimers() {
   if (heap_.empty()) return;
-  SteadyTime now = std::chrono::steady_clock::now();
+  SteadyTime now = turn_time;
   while (!heap_.empty() && heap_.front()->at_ <= now) {
     Timer* timer = heap_.front();
     HeapRemove(timer);
@@ -367,6 +385,7 @@ void Loop::WaitUring() {
     io_uring_cqe* ignored = nullptr;
     io_uring_submit_and_wait_timeout(&ring, &ignored, 1, &ts, nullptr);
   }
+  StartTurn();  // the completions below happen now
   // What was posted before the I/O that woke us must be seen by it (a route update made
   // before a client connected applies to that client).
   RunPosted();
@@ -390,6 +409,7 @@ void Loop::WaitEpoll() {
   std::array<epoll_event, 128> events;
   int timeout = (!ready_.empty() || !completions_.empty() || !pokes_.empty()) ? 0 : WaitTimeoutMs();
   int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
+  StartTurn();
   RunPosted();  // as in WaitUring
   for (int i = 0; i < n; ++i) {
     int fd = events[i].data.fd;

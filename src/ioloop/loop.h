@@ -54,6 +54,10 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 class Loop;
 
+// On a loop's thread: the time its current turn began (read once when the wait returned), so
+// that the many timestamps of a request cost no clock reads. Elsewhere: steady_clock::now().
+SteadyTime TurnTime();
+
 // One pending kernel operation. `complete` runs on the loop thread with the result (a byte
 // count, a file descriptor, or -errno).
 struct Op {
@@ -203,6 +207,7 @@ class Loop {
   std::vector<std::coroutine_handle<>> running_;
   std::vector<Timer*> heap_;
 
+  std::atomic<bool> has_posted_{false};  // posted_ may be non-empty: RunPosted takes the lock
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;  // guarded by posted_mutex_
   std::vector<std::function<void()>> posted_run_;
