@@ -153,6 +153,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(Options options, Callbacks callb
   for (int i = 0; i < std::max(1, threads); ++i) {
     auto loop = ioloop::Loop::Create(impl->options.io);
     if (!loop.ok()) return Status(Code::kUnavailable, "gateway: " + loop.status().message());
+    (*loop)->SetBusyPoll(impl->options.busy_poll);
     impl->workers.push_back(std::make_unique<Worker>(i, impl->options.limits, callbacks,
                                                      impl->seeds(), impl->options.metrics,
                                                      std::move(*loop)));

@@ -149,6 +149,7 @@ Task<Session::Outcome> Session::RelayResponse() {
   bool received = false;
   std::size_t parsed = 0;
   response_.emplace(response_head_, kMaxResponseHead, head_.method == http::verb::head);
+  upstream_.set_prompt(true);  // the instance answers in microseconds, usually
   for (;;) {
     if (up_.size() > parsed) {
       ErrorCode ec;
@@ -189,6 +190,7 @@ Task<Session::Outcome> Session::RelayBody() {
                      dechunk || worker_.stopping();
   client_keep_alive_ = !close;
   ClientFraming framing{close, !close && head_.version < 11, dechunk};
+  upstream_.set_prompt(false);  // a body may take its time (server-sent events)
   BuildClientHead(response_head_, up_.data(), framing, gather_);
   response_->eager(true);
   response_->set_dechunk(dechunk);
@@ -246,6 +248,7 @@ std::size_t Session::AddResponseBody(std::size_t from, ErrorCode& ec) {
 // both ways until both directions are closed.
 Task<Session::Outcome> Session::Tunnel() {
   phase_ = Phase::kTunnel;
+  upstream_.set_prompt(false);
   ErrorCode ec;
   co_await client_.WriteAll(up_.data(), up_.size(), ec);
   if (ec) co_return Outcome::kAborted;

@@ -1,6 +1,8 @@
 #include "ioloop/loop.h"
 
 #include <liburing.h>
+#include <poll.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
@@ -371,7 +373,8 @@ void Loop::WaitUring() {
     io_uring_sqe_set_data64(sqe, kEventTag);
     event_armed_ = true;
   }
-  if (!ready_.empty() || !completions_.empty() || !pokes_.empty()) {
+  if (!ready_.empty() || !completions_.empty() || !pokes_.empty() ||
+      (WantsBusyPoll() && BusyPoll())) {
     io_uring_submit_and_get_events(&ring);
   } else if (heap_.empty()) {
     io_uring_submit_and_wait(&ring, 1);
@@ -407,7 +410,9 @@ void Loop::WaitUring() {
 
 void Loop::WaitEpoll() {
   std::array<epoll_event, 128> events;
-  int timeout = (!ready_.empty() || !completions_.empty() || !pokes_.empty()) ? 0 : WaitTimeoutMs();
+  bool ready = !ready_.empty() || !completions_.empty() || !pokes_.empty() ||
+               (WantsBusyPoll() && BusyPoll());
+  int timeout = ready ? 0 : WaitTimeoutMs();
   int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
   StartTurn();
   RunPosted();  // as in WaitUring
@@ -436,6 +441,34 @@ void Loop::WaitEpoll() {
       }
     }
   }
+}
+
+bool Loop::WantsBusyPoll() const {
+  return busy_poll_.count() > 0 && prompt_reads_ > 0 && !stopping_;
+}
+
+bool Loop::BusyPoll() {
+  SteadyTime until = std::chrono::steady_clock::now() + busy_poll_;
+  if (!heap_.empty()) until = std::min(until, heap_.front()->at_);
+  for (;;) {
+    if (backend_ == Backend::kUring) {
+      io_uring_submit_and_get_events(&uring_->ring);
+      if (io_uring_cq_ready(&uring_->ring) > 0) break;
+    } else {
+      // An epoll set is readable when one of its descriptors is ready: a peek that leaves
+      // the events to the wait that follows.
+      pollfd p{epoll_fd_, POLLIN, 0};
+      if (::poll(&p, 1, 0) > 0) break;
+    }
+    if (has_posted_.load(std::memory_order_acquire)) break;
+    if (std::chrono::steady_clock::now() >= until) {
+      ++busy_poll_misses_;
+      return false;
+    }
+    ::sched_yield();  // anything else runnable on this CPU goes first
+  }
+  ++busy_poll_hits_;
+  return true;
 }
 
 // ---- Timer heap -----------------------------------------------------------------------------

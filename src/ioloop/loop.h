@@ -140,6 +140,16 @@ class Loop {
   // Turns run so far (tests).
   std::uint64_t turns() const { return turns_; }
 
+  // Busy-polling: when the loop has nothing to do but a prompt read (Socket::set_prompt) is
+  // pending, it polls for completions for up to `budget`, yielding the CPU to anything else
+  // runnable between polls, before it sleeps. Sleeping costs a wake-up when the answer comes,
+  // and on a virtual machine waking a halted CPU takes tens of microseconds. 0 = off.
+  void SetBusyPoll(std::chrono::microseconds budget) { busy_poll_ = budget; }
+  void AddPromptRead(int delta) { prompt_reads_ += delta; }
+  // Polls that found work / polls that gave up and slept (tests, diagnostics).
+  std::uint64_t busy_poll_hits() const { return busy_poll_hits_; }
+  std::uint64_t busy_poll_misses() const { return busy_poll_misses_; }
+
   // ---- For the awaiters of socket.h ----
   struct FdWaiters {
     Op* reader = nullptr;
@@ -175,6 +185,10 @@ class Loop {
   int WaitTimeoutMs() const;
   void WaitUring();
   void CloseRing();
+  // Whether a busy-poll may run before this turn's wait; then BusyPoll polls until something
+  // is ready (true) or the budget is spent (false).
+  bool WantsBusyPoll() const;
+  bool BusyPoll();
   void WaitEpoll();
 
   // Timer heap.
@@ -197,6 +211,10 @@ class Loop {
   bool stopping_ = false;
   std::atomic<bool> stop_now_{false};
   std::uint64_t turns_ = 0;
+  std::chrono::microseconds busy_poll_{0};
+  int prompt_reads_ = 0;
+  std::uint64_t busy_poll_hits_ = 0;
+  std::uint64_t busy_poll_misses_ = 0;
 
   std::vector<std::coroutine_handle<>> ready_;
   // Epoll: operations to complete at the next turn (cancelled, or not watchable).

@@ -321,6 +321,57 @@ TEST_P(LoopTest, RunsOnAThreadOtherThanTheOneThatCreatedIt) {
   EXPECT_EQ(got, "there");
 }
 
+TEST_P(LoopTest, BusyPollWaitsForAPromptReadInsteadOfSleeping) {
+  loop_->SetBusyPoll(std::chrono::seconds(5));  // far more than a local answer needs
+  auto [a, b] = Pair();
+  b.set_prompt(true);
+  std::string got;
+  ErrorCode ec;
+  Spawn([&]() -> Task<void> {
+    co_await ReadSome(b, got, ec);
+    loop_->Stop();
+  }());
+  std::thread writer([fd = a.fd()] { ::send(fd, "soon", 4, MSG_NOSIGNAL); });
+  loop_->Run();
+  writer.join();
+  EXPECT_EQ(got, "soon");
+  EXPECT_GE(loop_->busy_poll_hits(), 1u);
+  EXPECT_EQ(loop_->busy_poll_misses(), 0u);
+}
+
+TEST_P(LoopTest, BusyPollGivesUpAfterItsBudget) {
+  loop_->SetBusyPoll(std::chrono::microseconds(200));
+  auto [a, b] = Pair();
+  b.set_prompt(true);
+  std::string got;
+  ErrorCode ec;
+  Spawn([&]() -> Task<void> {
+    co_await ReadSome(b, got, ec);
+    loop_->Stop();
+  }());
+  Timer late(*loop_, [fd = a.fd()] { ::send(fd, "late", 4, MSG_NOSIGNAL); });
+  late.Arm(std::chrono::steady_clock::now() + std::chrono::milliseconds(20));
+  loop_->Run();
+  EXPECT_EQ(got, "late");
+  EXPECT_GE(loop_->busy_poll_misses(), 1u);  // 200 us ran out long before the answer
+}
+
+TEST_P(LoopTest, OnlyPromptReadsArePolledFor) {
+  loop_->SetBusyPoll(std::chrono::seconds(5));
+  auto [a, b] = Pair();  // b is not prompt
+  std::string got;
+  ErrorCode ec;
+  Spawn([&]() -> Task<void> {
+    co_await ReadSome(b, got, ec);
+    loop_->Stop();
+  }());
+  Timer later(*loop_, [fd = a.fd()] { ::send(fd, "plain", 5, MSG_NOSIGNAL); });
+  later.Arm(std::chrono::steady_clock::now() + std::chrono::milliseconds(2));
+  loop_->Run();
+  EXPECT_EQ(got, "plain");
+  EXPECT_EQ(loop_->busy_poll_hits() + loop_->busy_poll_misses(), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LoopTest, ::testing::Values(Backend::kUring, Backend::kEpoll),
                          [](const auto& info) { return std::string(BackendName(info.param)); });
 

@@ -41,9 +41,10 @@ ErrorCode ErrorFromResult(int result) {
 // ---- Socket ---------------------------------------------------------------------------------
 
 Socket::Socket(Socket&& other) noexcept
-    : loop_(other.loop_), fd_(std::exchange(other.fd_, -1)), pending_(other.pending_) {
-  other.pending_ = 0;
-}
+    : loop_(other.loop_),
+      fd_(std::exchange(other.fd_, -1)),
+      pending_(std::exchange(other.pending_, 0)),
+      prompt_(other.prompt_) {}
 
 Socket& Socket::operator=(Socket&& other) noexcept {
   if (this != &other) {
@@ -51,6 +52,7 @@ Socket& Socket::operator=(Socket&& other) noexcept {
     loop_ = other.loop_;
     fd_ = std::exchange(other.fd_, -1);
     pending_ = std::exchange(other.pending_, 0);
+    prompt_ = other.prompt_;
   }
   return *this;
 }
@@ -164,6 +166,8 @@ void Socket::ReadAwaiter::await_suspend(std::coroutine_handle<> waiter) {
   waiter_ = waiter;
   complete = &Completed;
   Begin();
+  prompt_ = socket_.prompt_;
+  if (prompt_) socket_.loop()->AddPromptRead(1);
   if (Uring(socket_)) {
     socket_.loop()->SubmitRecv(*this, socket_.fd(), data_, size_);
   } else {
@@ -180,6 +184,7 @@ void Socket::ReadAwaiter::Completed(Op& op, int result) {
     }
     result = self.result_;
   }
+  if (self.prompt_) self.socket_.loop()->AddPromptRead(-1);
   self.End(result);
   self.Resume();
 }

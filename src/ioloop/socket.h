@@ -49,6 +49,9 @@ class Socket {
   // shutdown(SHUT_WR): the peer reads end of stream once what was sent arrives.
   void ShutdownSend();
   void SetNoDelay();
+  // Reads on this socket expect an answer within microseconds (a request sent to a local
+  // server): while one is pending the loop may busy-poll before it sleeps (Loop::SetBusyPoll).
+  void set_prompt(bool prompt) { prompt_ = prompt; }
   // The peer's address as text, "unknown" if it cannot be had.
   std::string PeerAddress() const;
   // The peer's port, 0 if it cannot be had.
@@ -75,6 +78,7 @@ class Socket {
   Loop* loop_ = nullptr;
   int fd_ = -1;
   int pending_ = 0;  // operations in flight on the kernel side (io_uring) or waiting (epoll)
+  bool prompt_ = false;
 };
 
 // The common part of the awaiters: the operation, the coroutine waiting for it, the result.
@@ -105,6 +109,7 @@ class Socket::ReadAwaiter : public SocketOp {
   bool TryNow();  // epoll: one recv; false when it would block
   void* data_;
   std::size_t size_;
+  bool prompt_ = false;  // counted in the loop's prompt reads while pending
 };
 
 class Socket::WriteAwaiter : public SocketOp {

@@ -39,6 +39,11 @@ int Main(int argc, char** argv) {
                  "uring or epoll")
       ->check(CLI::IsMember({"auto", "uring", "epoll"}))
       ->capture_default_str();
+  app.add_option("--gateway-busy-poll-us", o.gateway_busy_poll_us,
+                 "Microseconds a gateway worker polls for an instance's answer before it "
+                 "sleeps (0 = never)")
+      ->check(CLI::Range(0, 10'000))
+      ->capture_default_str();
   app.add_option("--api-listen", o.api_listen, "API server address (HTTPS)")
       ->capture_default_str();
   app.add_option("--admin-listen", o.admin_listen, "Admin address: health, metrics, dashboard")

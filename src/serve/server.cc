@@ -76,6 +76,7 @@ Status Server::Start() {
   auto io = ioloop::ParseBackend(options_.gateway_io);
   if (!io.ok()) return io.status();
   serving_opts.gateway_io = *io;
+  serving_opts.gateway_busy_poll = std::chrono::microseconds(options_.gateway_busy_poll_us);
   auto tracer = tracing::Tracer::Start(config_);
   if (!tracer.ok()) return tracer.status();
   tracer_ = std::move(*tracer);

@@ -131,6 +131,7 @@ Status ServingPlane::StartComponents(const Options& options) {
   go.listen = options.listen;
   go.threads = options.gateway_threads;
   go.io = options.gateway_io;
+  go.busy_poll = options.gateway_busy_poll;
   go.limits.header_read_timeout = config_.network.header_read_timeout;
   go.metrics = metrics_.enabled();
   go.tracer = tracer_ = options.tracer;
