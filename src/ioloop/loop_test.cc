@@ -1,4 +1,7 @@
 // The event loop on both backends, against real sockets.
+//
+// Coroutine lambdas are named: a coroutine keeps a pointer to its lambda, whose captures must
+// outlive it (an unnamed temporary would be gone after the statement that spawned it).
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -50,13 +53,15 @@ TEST_P(LoopTest, WritesAndReadsThroughNestedTasks) {
   auto [a, b] = Pair();
   std::string got;
   ErrorCode read_ec, write_ec;
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     while (got.size() < 5) {
       if (co_await ReadSome(b, got, read_ec) == 0) break;
     }
     loop_->Stop();
-  }());
-  Spawn([&]() -> Task<void> { co_await a.WriteAll("hello", 5, write_ec); }());
+  };
+  Spawn(reader());
+  auto writer = [&]() -> Task<void> { co_await a.WriteAll("hello", 5, write_ec); };
+  Spawn(writer());
   loop_->Run();
   EXPECT_FALSE(write_ec);
   EXPECT_FALSE(read_ec);
@@ -67,11 +72,12 @@ TEST_P(LoopTest, ReadReportsEndOfStream) {
   auto [a, b] = Pair();
   ErrorCode ec;
   std::size_t n = 99;
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     char buffer[16];
     n = co_await b.Read(buffer, sizeof buffer, ec);
     loop_->Stop();
-  }());
+  };
+  Spawn(reader());
   a.ShutdownSend();
   loop_->Run();
   EXPECT_EQ(n, 0u);
@@ -84,18 +90,20 @@ TEST_P(LoopTest, LargeWriteWaitsForTheReader) {
   std::string got;
   ErrorCode read_ec, write_ec;
   bool wrote = false;
-  Spawn([&]() -> Task<void> {
+  auto writer = [&]() -> Task<void> {
     co_await a.WriteAll(big.data(), big.size(), write_ec);
     wrote = true;
     a.ShutdownSend();
-  }());
+  };
+  Spawn(writer());
   EXPECT_FALSE(wrote);  // more than the socket buffer: it must have waited
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     for (;;) {
       if (co_await ReadSome(b, got, read_ec) == 0) break;
     }
     loop_->Stop();
-  }());
+  };
+  Spawn(reader());
   loop_->Run();
   EXPECT_TRUE(wrote);
   EXPECT_FALSE(write_ec);
@@ -110,15 +118,17 @@ TEST_P(LoopTest, GatherWriteSendsEveryPieceInOrder) {
                             {three.data(), three.size()}};
   std::string got;
   ErrorCode read_ec, write_ec;
-  Spawn([&]() -> Task<void> {
+  auto writer = [&]() -> Task<void> {
     co_await a.WriteAll(iov, write_ec);
     a.ShutdownSend();
-  }());
-  Spawn([&]() -> Task<void> {
+  };
+  Spawn(writer());
+  auto reader = [&]() -> Task<void> {
     while (co_await ReadSome(b, got, read_ec) > 0) {
     }
     loop_->Stop();
-  }());
+  };
+  Spawn(reader());
   loop_->Run();
   EXPECT_FALSE(write_ec);
   EXPECT_EQ(got, one + two + three);
@@ -128,14 +138,15 @@ TEST_P(LoopTest, CancelEndsAPendingReadAndLeavesTheSocketOpen) {
   auto [a, b] = Pair();
   ErrorCode first, second;
   std::string got;
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     char buffer[16];
     co_await b.Read(buffer, sizeof buffer, first);
     EXPECT_TRUE(b.is_open());
     ::send(a.fd(), "after", 5, MSG_NOSIGNAL);
     co_await ReadSome(b, got, second);
     loop_->Stop();
-  }());
+  };
+  Spawn(reader());
   b.Cancel();
   loop_->Run();
   EXPECT_EQ(first, ErrorCode(ECANCELED, boost::system::system_category()));
@@ -147,11 +158,12 @@ TEST_P(LoopTest, CloseCompletesPendingOperationsWithCancelled) {
   auto [a, b] = Pair();
   ErrorCode ec;
   bool done = false;
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     char buffer[16];
     co_await b.Read(buffer, sizeof buffer, ec);
     done = true;
-  }());
+  };
+  Spawn(reader());
   EXPECT_FALSE(done);
   b.Close();
   loop_->Stop();
@@ -160,10 +172,11 @@ TEST_P(LoopTest, CloseCompletesPendingOperationsWithCancelled) {
   EXPECT_EQ(ec, ErrorCode(ECANCELED, boost::system::system_category()));
   // A closed socket fails at once.
   ErrorCode again;
-  Spawn([&]() -> Task<void> {
+  auto late_reader = [&]() -> Task<void> {
     char buffer[16];
     co_await b.Read(buffer, sizeof buffer, again);
-  }());
+  };
+  Spawn(late_reader());
   EXPECT_EQ(again, ErrorCode(EBADF, boost::system::system_category()));
 }
 
@@ -177,16 +190,18 @@ TEST_P(LoopTest, AcceptsAndConnectsOverLoopback) {
   std::string got;
   ErrorCode accept_ec, connect_ec, write_ec, read_ec;
   Socket server, client;
-  Spawn([&]() -> Task<void> {
+  auto server_side = [&]() -> Task<void> {
     server = co_await acceptor.Accept(accept_ec);
     while (got.size() < 4 && co_await ReadSome(server, got, read_ec) > 0) {
     }
     loop_->Stop();
-  }());
-  Spawn([&]() -> Task<void> {
+  };
+  Spawn(server_side());
+  auto client_side = [&]() -> Task<void> {
     co_await Socket::Connect(*loop_, address, size, client, connect_ec);
     if (!connect_ec) co_await client.WriteAll("ping", 4, write_ec);
-  }());
+  };
+  Spawn(client_side());
   loop_->Run();
   EXPECT_FALSE(accept_ec) << accept_ec.message();
   EXPECT_FALSE(connect_ec) << connect_ec.message();
@@ -207,10 +222,11 @@ TEST_P(LoopTest, ConnectToAClosedPortIsRefused) {
   ASSERT_TRUE(ParseAddress("127.0.0.1", port, address, size));
   ErrorCode ec;
   Socket client;
-  Spawn([&]() -> Task<void> {
+  auto connector = [&]() -> Task<void> {
     co_await Socket::Connect(*loop_, address, size, client, ec);
     loop_->Stop();
-  }());
+  };
+  Spawn(connector());
   loop_->Run();
   EXPECT_EQ(ec, ErrorCode(ECONNREFUSED, boost::system::system_category()));
 }
@@ -223,10 +239,11 @@ TEST_P(LoopTest, ClosingTheAcceptorEndsAPendingAccept) {
   ASSERT_TRUE(acceptor.Listen(address, size).ok());
   ErrorCode ec;
   bool done = false;
-  Spawn([&]() -> Task<void> {
+  auto accepter = [&]() -> Task<void> {
     Socket s = co_await acceptor.Accept(ec);
     done = true;
-  }());
+  };
+  Spawn(accepter());
   acceptor.Close();
   loop_->Stop();
   loop_->Run();
@@ -274,13 +291,14 @@ TEST_P(LoopTest, PostWakesTheLoopFromAnotherThread) {
 TEST_P(LoopTest, EventResumesItsWaiterAtTheNextTurn) {
   Event event(*loop_);
   int stage = 0;
-  Spawn([&]() -> Task<void> {
+  auto waiter = [&]() -> Task<void> {
     stage = 1;
     co_await event.Wait();
     stage = 2;
     co_await event.Wait();  // notified before it waited: goes straight through
     stage = 3;
-  }());
+  };
+  Spawn(waiter());
   EXPECT_EQ(stage, 1);
   event.Notify();
   EXPECT_EQ(stage, 1);  // not inline
@@ -294,7 +312,8 @@ TEST_P(LoopTest, StopWaitsForOperationsInFlight) {
   auto [a, b] = Pair();
   ErrorCode ec;
   std::string got;
-  Spawn([&]() -> Task<void> { co_await ReadSome(b, got, ec); }());
+  auto reader = [&]() -> Task<void> { co_await ReadSome(b, got, ec); };
+  Spawn(reader());
   int fd = a.fd();
   Timer later(*loop_, [fd] { ::send(fd, "late", 4, MSG_NOSIGNAL); });
   later.Arm(std::chrono::steady_clock::now() + std::chrono::milliseconds(3));
@@ -309,10 +328,11 @@ TEST_P(LoopTest, RunsOnAThreadOtherThanTheOneThatCreatedIt) {
   std::string got;
   ErrorCode ec;
   std::thread runner([&] {
-    Spawn([&]() -> Task<void> {
+    auto reader = [&]() -> Task<void> {
       co_await ReadSome(b, got, ec);
       loop_->Stop();
-    }());
+    };
+    Spawn(reader());
     loop_->Run();
   });
   ::send(a.fd(), "there", 5, MSG_NOSIGNAL);
@@ -327,10 +347,11 @@ TEST_P(LoopTest, BusyPollWaitsForAPromptReadInsteadOfSleeping) {
   b.set_prompt(true);
   std::string got;
   ErrorCode ec;
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     co_await ReadSome(b, got, ec);
     loop_->Stop();
-  }());
+  };
+  Spawn(reader());
   std::thread writer([fd = a.fd()] { ::send(fd, "soon", 4, MSG_NOSIGNAL); });
   loop_->Run();
   writer.join();
@@ -345,10 +366,11 @@ TEST_P(LoopTest, BusyPollGivesUpAfterItsBudget) {
   b.set_prompt(true);
   std::string got;
   ErrorCode ec;
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     co_await ReadSome(b, got, ec);
     loop_->Stop();
-  }());
+  };
+  Spawn(reader());
   Timer late(*loop_, [fd = a.fd()] { ::send(fd, "late", 4, MSG_NOSIGNAL); });
   late.Arm(std::chrono::steady_clock::now() + std::chrono::milliseconds(20));
   loop_->Run();
@@ -361,10 +383,11 @@ TEST_P(LoopTest, OnlyPromptReadsArePolledFor) {
   auto [a, b] = Pair();  // b is not prompt
   std::string got;
   ErrorCode ec;
-  Spawn([&]() -> Task<void> {
+  auto reader = [&]() -> Task<void> {
     co_await ReadSome(b, got, ec);
     loop_->Stop();
-  }());
+  };
+  Spawn(reader());
   Timer later(*loop_, [fd = a.fd()] { ::send(fd, "plain", 5, MSG_NOSIGNAL); });
   later.Arm(std::chrono::steady_clock::now() + std::chrono::milliseconds(2));
   loop_->Run();
