@@ -266,7 +266,6 @@ void Loop::StopNow() {
 
 void Loop::Run() {
   while (!stop_now_.load(std::memory_order_relaxed)) {
-    ++turns_;
     StartTurn();
     FireTimers();
     RunPosted();

@@ -51,7 +51,6 @@ namespace ebb::ioloop {
 using ErrorCode = boost::system::error_code;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-
 class Loop;
 
 // On a loop's thread: the time its current turn began (read once when the wait returned), so
@@ -137,9 +136,6 @@ class Loop {
   // Loop thread: resumes `handle` at the next turn (after the current callback returns).
   void Defer(std::coroutine_handle<> handle) { ready_.push_back(handle); }
 
-  // Turns run so far (tests).
-  std::uint64_t turns() const { return turns_; }
-
   // Busy-polling: when the loop has nothing to do but a prompt read (Socket::set_prompt) is
   // pending, it polls for completions for up to `budget`, yielding the CPU to anything else
   // runnable between polls, before it sleeps. Sleeping costs a wake-up when the answer comes,
@@ -151,6 +147,7 @@ class Loop {
   std::uint64_t busy_poll_misses() const { return busy_poll_misses_; }
 
   // ---- For the awaiters of socket.h ----
+  // Epoll: who waits on a descriptor, and what is known of its readiness.
   struct FdWaiters {
     Op* reader = nullptr;
     Op* writer = nullptr;
@@ -158,7 +155,7 @@ class Loop {
     bool writable = true;
     bool registered = false;
   };
-  // Backend operations, used by the awaiters in socket.h.
+  // io_uring: queue the operation; op.complete gets its result.
   void SubmitRecv(Op& op, int fd, void* data, std::size_t size);
   void SubmitSend(Op& op, int fd, const void* data, std::size_t size);
   void SubmitSendMsg(Op& op, int fd, const msghdr* msg);
@@ -210,7 +207,6 @@ class Loop {
   std::size_t in_flight_ = 0;   // kernel operations not completed yet
   bool stopping_ = false;
   std::atomic<bool> stop_now_{false};
-  std::uint64_t turns_ = 0;
   std::chrono::microseconds busy_poll_{0};
   int prompt_reads_ = 0;
   std::uint64_t busy_poll_hits_ = 0;

@@ -26,6 +26,13 @@ const EofCategory& Eof() {
 
 bool Uring(const Socket& socket) { return socket.loop()->backend() == Backend::kUring; }
 
+int PortOf(const sockaddr_storage& address) {
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+  }
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+}
+
 }  // namespace
 
 const ErrorCode& EofError() {
@@ -102,10 +109,7 @@ int Socket::PeerPort() const {
   sockaddr_storage address{};
   socklen_t size = sizeof address;
   if (fd_ < 0 || ::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) return 0;
-  if (address.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
-  }
-  return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+  return PortOf(address);
 }
 
 Socket::ReadAwaiter Socket::Read(void* data, std::size_t size, ErrorCode& ec) {
@@ -116,8 +120,8 @@ Socket::WriteAwaiter Socket::WriteAll(const void* data, std::size_t size, ErrorC
   return WriteAwaiter(*this, data, size, ec);
 }
 
-Socket::WriteVAwaiter Socket::WriteAll(std::vector<iovec>& iov, ErrorCode& ec) {
-  return WriteVAwaiter(*this, iov, ec);
+Socket::WriteAwaiter Socket::WriteAll(std::vector<iovec>& iov, ErrorCode& ec) {
+  return WriteAwaiter(*this, iov, ec);
 }
 
 Socket::ConnectAwaiter Socket::Connect(Loop& loop, const sockaddr_storage& address,
@@ -200,17 +204,30 @@ std::size_t Socket::ReadAwaiter::await_resume() {
 
 // ---- Write ----------------------------------------------------------------------------------
 
+void Socket::WriteAwaiter::Advance(std::size_t n) {
+  while (first_ < count_ && n >= iov_[first_].iov_len) {
+    n -= iov_[first_].iov_len;
+    ++first_;
+  }
+  if (first_ < count_) {
+    iov_[first_].iov_base = static_cast<char*>(iov_[first_].iov_base) + n;
+    iov_[first_].iov_len -= n;
+  }
+}
+
 bool Socket::WriteAwaiter::SendNow() {
-  while (size_ > 0) {
-    ssize_t n = ::send(socket_.fd(), data_, size_, MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (!done()) {
+    msg_ = msghdr{};
+    msg_.msg_iov = iov_ + first_;
+    msg_.msg_iovlen = std::min<std::size_t>(count_ - first_, IOV_MAX);
+    ssize_t n = ::sendmsg(socket_.fd(), &msg_, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n > 0) {
-      data_ += n;
-      size_ -= static_cast<std::size_t>(n);
+      Advance(static_cast<std::size_t>(n));
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!Uring(socket_)) socket_.loop()->Waiters(socket_.fd()).writable = false;
+      socket_.loop()->Waiters(socket_.fd()).writable = false;
       return false;
     }
     result_ = n < 0 ? -errno : -EPIPE;
@@ -225,15 +242,21 @@ bool Socket::WriteAwaiter::await_ready() {
     result_ = -EBADF;
     return true;
   }
-  if (Uring(socket_)) return size_ == 0;  // queued on the ring, sent in the next batch
+  Advance(0);  // skips empty pieces
+  if (Uring(socket_)) return done();  // queued on the ring, sent in the next batch
   return SendNow();
 }
 
 void Socket::WriteAwaiter::Wait() {
-  if (Uring(socket_)) {
-    socket_.loop()->SubmitSend(*this, socket_.fd(), data_, size_);
-  } else {
+  if (!Uring(socket_)) {
     socket_.loop()->WaitWritable(*this, socket_.fd());
+  } else if (count_ - first_ == 1) {
+    socket_.loop()->SubmitSend(*this, socket_.fd(), iov_[first_].iov_base, iov_[first_].iov_len);
+  } else {
+    msg_ = msghdr{};
+    msg_.msg_iov = iov_ + first_;
+    msg_.msg_iovlen = std::min<std::size_t>(count_ - first_, IOV_MAX);
+    socket_.loop()->SubmitSendMsg(*this, socket_.fd(), &msg_);
   }
 }
 
@@ -246,28 +269,21 @@ void Socket::WriteAwaiter::await_suspend(std::coroutine_handle<> waiter) {
 
 void Socket::WriteAwaiter::Completed(Op& op, int result) {
   auto& self = static_cast<WriteAwaiter&>(op);
-  if (result < 0) {
-    self.End(result);
+  bool uring = Uring(self.socket_);
+  if (result < 0 || (uring && result == 0)) {  // a send of 0 bytes would never finish
+    self.End(result < 0 ? result : -EPIPE);
     self.Resume();
     return;
   }
-  if (Uring(self.socket_)) {
-    if (result == 0) {
-      self.End(-EPIPE);
-      self.Resume();
-      return;
-    }
-    self.data_ += result;
-    self.size_ -= static_cast<std::size_t>(result);
-    if (self.size_ > 0) {  // a short send: queue the rest
-      self.Wait();
-      return;
-    }
-  } else if (!self.SendNow()) {  // epoll: writable now
+  if (uring) {
+    self.Advance(static_cast<std::size_t>(result));
+    self.result_ = 0;
+  }
+  if (uring ? !self.done() : !self.SendNow()) {  // a short send, or epoll would block
     self.Wait();
     return;
   }
-  self.End(self.size_ == 0 ? 0 : self.result_);
+  self.End(self.result_);
   self.Resume();
 }
 
@@ -280,103 +296,7 @@ void SocketOp::SetError() {
 }
 
 void Socket::WriteAwaiter::await_resume() { SetError(); }
-void Socket::WriteVAwaiter::await_resume() { SetError(); }
 void Socket::ConnectAwaiter::await_resume() { SetError(); }
-
-// ---- Gather write ---------------------------------------------------------------------------
-
-void Socket::WriteVAwaiter::Advance(std::size_t n) {
-  while (n > 0 && first_ < iov_.size()) {
-    iovec& v = iov_[first_];
-    if (n >= v.iov_len) {
-      n -= v.iov_len;
-      ++first_;
-    } else {
-      v.iov_base = static_cast<char*>(v.iov_base) + n;
-      v.iov_len -= n;
-      n = 0;
-    }
-  }
-  while (first_ < iov_.size() && iov_[first_].iov_len == 0) ++first_;
-}
-
-bool Socket::WriteVAwaiter::SendNow() {
-  Advance(0);
-  while (first_ < iov_.size()) {
-    msg_ = msghdr{};
-    msg_.msg_iov = iov_.data() + first_;
-    msg_.msg_iovlen = std::min<std::size_t>(iov_.size() - first_, IOV_MAX);
-    ssize_t n = ::sendmsg(socket_.fd(), &msg_, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n > 0) {
-      Advance(static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!Uring(socket_)) socket_.loop()->Waiters(socket_.fd()).writable = false;
-      return false;
-    }
-    result_ = n < 0 ? -errno : -EPIPE;
-    return true;
-  }
-  result_ = 0;
-  return true;
-}
-
-bool Socket::WriteVAwaiter::await_ready() {
-  if (!socket_.is_open()) {
-    result_ = -EBADF;
-    return true;
-  }
-  if (Uring(socket_)) {
-    Advance(0);
-    return first_ == iov_.size();
-  }
-  return SendNow();
-}
-
-void Socket::WriteVAwaiter::Wait() {
-  if (Uring(socket_)) {
-    msg_ = msghdr{};
-    msg_.msg_iov = iov_.data() + first_;
-    msg_.msg_iovlen = std::min<std::size_t>(iov_.size() - first_, IOV_MAX);
-    socket_.loop()->SubmitSendMsg(*this, socket_.fd(), &msg_);
-  } else {
-    socket_.loop()->WaitWritable(*this, socket_.fd());
-  }
-}
-
-void Socket::WriteVAwaiter::await_suspend(std::coroutine_handle<> waiter) {
-  waiter_ = waiter;
-  complete = &Completed;
-  Begin();
-  Wait();
-}
-
-void Socket::WriteVAwaiter::Completed(Op& op, int result) {
-  auto& self = static_cast<WriteVAwaiter&>(op);
-  if (result < 0 || (Uring(self.socket_) && result == 0)) {
-    self.End(result < 0 ? result : -EPIPE);
-    self.Resume();
-    return;
-  }
-  if (Uring(self.socket_)) {
-    self.Advance(static_cast<std::size_t>(result));
-    if (self.first_ < self.iov_.size()) {
-      self.Wait();
-      return;
-    }
-    self.End(0);
-    self.Resume();
-    return;
-  }
-  if (!self.SendNow()) {
-    self.Wait();
-    return;
-  }
-  self.End(self.result_);
-  self.Resume();
-}
 
 // ---- Connect --------------------------------------------------------------------------------
 
@@ -454,10 +374,7 @@ int Acceptor::port() const {
       ::getsockname(socket_.fd(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
     return 0;
   }
-  if (address.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
-  }
-  return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+  return PortOf(address);
 }
 
 bool Acceptor::AcceptAwaiter::TryNow() {

@@ -59,7 +59,6 @@ class Socket {
 
   class ReadAwaiter;
   class WriteAwaiter;
-  class WriteVAwaiter;
   class ConnectAwaiter;
 
   // Reads up to `size` bytes (at least 1 unless ec).
@@ -67,7 +66,7 @@ class Socket {
   // Writes all `size` bytes.
   WriteAwaiter WriteAll(const void* data, std::size_t size, ErrorCode& ec);
   // Writes every byte of `iov` (consumed: its entries are advanced as bytes go out).
-  WriteVAwaiter WriteAll(std::vector<iovec>& iov, ErrorCode& ec);
+  WriteAwaiter WriteAll(std::vector<iovec>& iov, ErrorCode& ec);
   // Opens a new TCP socket on `loop` and connects it to `address` (IPv4 or IPv6).
   static ConnectAwaiter Connect(Loop& loop, const sockaddr_storage& address, socklen_t size,
                                 Socket& out, ErrorCode& ec);
@@ -112,38 +111,35 @@ class Socket::ReadAwaiter : public SocketOp {
   bool prompt_ = false;  // counted in the loop's prompt reads while pending
 };
 
+// Writes every byte of one buffer or of an iovec array (whose entries it advances as bytes go
+// out). io_uring: queued on the ring (send for one piece, sendmsg for several), the rest
+// re-queued after a short send; epoll: sent at once, waiting for writability when it would
+// block.
 class Socket::WriteAwaiter : public SocketOp {
  public:
   WriteAwaiter(Socket& socket, const void* data, std::size_t size, ErrorCode& ec)
-      : SocketOp(socket, ec), data_(static_cast<const char*>(data)), size_(size) {}
+      : SocketOp(socket, ec),
+        one_{const_cast<void*>(data), size},
+        iov_(&one_),
+        count_(1) {}
+  WriteAwaiter(Socket& socket, std::vector<iovec>& iov, ErrorCode& ec)
+      : SocketOp(socket, ec), iov_(iov.data()), count_(iov.size()) {}
+  WriteAwaiter(const WriteAwaiter&) = delete;  // iov_ may point at one_
+  WriteAwaiter& operator=(const WriteAwaiter&) = delete;
   bool await_ready();
   void await_suspend(std::coroutine_handle<> waiter);
   void await_resume();
 
  private:
   static void Completed(Op& op, int result);
-  // Sends without blocking until done, failed or it would block: true unless it would block.
-  bool SendNow();
-  void Wait();
-  const char* data_;
-  std::size_t size_;
-};
-
-class Socket::WriteVAwaiter : public SocketOp {
- public:
-  WriteVAwaiter(Socket& socket, std::vector<iovec>& iov, ErrorCode& ec)
-      : SocketOp(socket, ec), iov_(iov) {}
-  bool await_ready();
-  void await_suspend(std::coroutine_handle<> waiter);
-  void await_resume();
-
- private:
-  static void Completed(Op& op, int result);
-  bool SendNow();
+  bool SendNow();  // epoll: false when it would block
   void Advance(std::size_t n);
+  bool done() const { return first_ == count_; }
   void Wait();
-  std::vector<iovec>& iov_;
-  std::size_t first_ = 0;  // first iovec with bytes left
+  iovec one_{};
+  iovec* iov_;
+  std::size_t count_;
+  std::size_t first_ = 0;  // first entry with bytes left
   msghdr msg_{};
 };
 

@@ -46,79 +46,83 @@ struct PromiseBase {
   [[noreturn]] void unhandled_exception() noexcept { std::terminate(); }
 };
 
+template <class T>
+struct TaskPromise;
+
+// Owns a coroutine and awaits it: the part Task<T> and Task<void> share.
+template <class T>
+class TaskBase {
+ public:
+  TaskBase(TaskBase&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  TaskBase& operator=(TaskBase&& other) noexcept {
+    if (this != &other) {
+      if (handle_) handle_.destroy();
+      handle_ = std::exchange(other.handle_, {});
+    }
+    return *this;
+  }
+  ~TaskBase() {
+    if (handle_) handle_.destroy();
+  }
+
+  bool await_ready() const noexcept { return false; }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
+    handle_.promise().continuation = awaiter;
+    return handle_;
+  }
+
+ protected:
+  explicit TaskBase(std::coroutine_handle<TaskPromise<T>> handle) : handle_(handle) {}
+  std::coroutine_handle<TaskPromise<T>> handle_;
+};
+
 }  // namespace detail
 
 template <class T = void>
-class [[nodiscard]] Task {
+class [[nodiscard]] Task : public detail::TaskBase<T> {
  public:
-  struct promise_type : detail::PromiseBase {
-    std::optional<T> value;
-    Task get_return_object() {
-      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
-    }
-    template <class U>
-    void return_value(U&& v) {
-      value.emplace(std::forward<U>(v));
-    }
-  };
-
-  Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
-  Task& operator=(Task&& other) noexcept {
-    if (this != &other) {
-      if (handle_) handle_.destroy();
-      handle_ = std::exchange(other.handle_, {});
-    }
-    return *this;
-  }
-  ~Task() {
-    if (handle_) handle_.destroy();
-  }
-
-  bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
-    handle_.promise().continuation = awaiter;
-    return handle_;
-  }
-  T await_resume() { return std::move(*handle_.promise().value); }
+  using promise_type = detail::TaskPromise<T>;
+  T await_resume() { return std::move(*this->handle_.promise().value); }
 
  private:
-  explicit Task(std::coroutine_handle<promise_type> handle) : handle_(handle) {}
-  std::coroutine_handle<promise_type> handle_;
+  friend promise_type;
+  using detail::TaskBase<T>::TaskBase;
 };
 
 template <>
-class [[nodiscard]] Task<void> {
+class [[nodiscard]] Task<void> : public detail::TaskBase<void> {
  public:
-  struct promise_type : detail::PromiseBase {
-    Task get_return_object() {
-      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
-    }
-    void return_void() {}
-  };
-
-  Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
-  Task& operator=(Task&& other) noexcept {
-    if (this != &other) {
-      if (handle_) handle_.destroy();
-      handle_ = std::exchange(other.handle_, {});
-    }
-    return *this;
-  }
-  ~Task() {
-    if (handle_) handle_.destroy();
-  }
-
-  bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
-    handle_.promise().continuation = awaiter;
-    return handle_;
-  }
+  using promise_type = detail::TaskPromise<void>;
   void await_resume() noexcept {}
 
  private:
-  explicit Task(std::coroutine_handle<promise_type> handle) : handle_(handle) {}
-  std::coroutine_handle<promise_type> handle_;
+  friend promise_type;
+  using detail::TaskBase<void>::TaskBase;
 };
+
+namespace detail {
+
+template <class T>
+struct TaskPromise : PromiseBase {
+  std::optional<T> value;
+  Task<T> get_return_object() {
+    return Task<T>(std::coroutine_handle<TaskPromise>::from_promise(*this));
+  }
+  template <class U>
+  void return_value(U&& v) {
+    value.emplace(std::forward<U>(v));
+  }
+};
+
+template <>
+struct TaskPromise<void> : PromiseBase {
+  Task<void> get_return_object() {
+    return Task<void>(std::coroutine_handle<TaskPromise>::from_promise(*this));
+  }
+  void return_void() {}
+};
+
+}  // namespace detail
 
 namespace detail {
 
