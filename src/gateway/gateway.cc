@@ -162,7 +162,11 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(Options options, Callbacks callb
       impl->workers.back()->set_tracer(tracer->NewWorker());
     }
     // The first bind picks the port when 0 was asked; the others share it (SO_REUSEPORT).
-    EBB_RETURN_IF_ERROR(impl->workers.back()->Listen(address, size));
+    Status listened = impl->workers.back()->Listen(address, size);
+    if (!listened.ok()) {
+      return Status(Code::kUnavailable, "gateway: cannot listen on " + impl->options.listen +
+                                            ": " + listened.message());
+    }
     if (i == 0) {
       endpoint->port(static_cast<unsigned short>(impl->workers.front()->port()));
       std::memcpy(&address, endpoint->data(), endpoint->size());

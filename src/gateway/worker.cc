@@ -60,9 +60,7 @@ Worker::~Worker() {
 }
 
 Status Worker::Listen(const sockaddr_storage& address, socklen_t size) {
-  Status status = acceptor_.Listen(address, size);
-  if (status.ok()) return status;
-  return Status(Code::kUnavailable, "gateway: cannot listen: " + status.message());
+  return acceptor_.Listen(address, size);
 }
 
 void Worker::Start() {
