@@ -5,6 +5,8 @@
 // from the upstream head and the gateway's own are added (both formats, carrying the client
 // span's id), as Knative's activator does. Head values a span or log line will need are
 // copied when the request is routed: by the time it ends, its head may have left in_.
+#include <algorithm>
+
 #include "gateway/local_reply.h"
 #include "gateway/session.h"
 #include "gateway/worker.h"
@@ -110,7 +112,9 @@ void Session::TraceEnd(SteadyTime end) {
   tracing::WorkerTracer* tracer = worker_.tracer();
   if (tracer == nullptr || !trace_.capture) return;
   tracing::RequestEnd e;
-  e.time = end;
+  // The spans' other times are read from the clock (the request's `end` is the loop's turn
+  // time, which can be earlier than a span that began in the same turn).
+  e.time = std::max(end, Now());
   e.from_instance = reply_status_ == 0 && wrote_response_;
   e.status = reply_status_ != 0 ? reply_status_ : wrote_response_ ? response_head_.status : 0;
   e.body_bytes = reply_status_ != 0 ? ReplyText(reply_status_).size() : response_body_bytes_;
