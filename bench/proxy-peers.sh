@@ -38,7 +38,8 @@
 #                       plus, only when named, relay-epoll relay-uring relay-asio: the floor, a
 #                       byte relay with no HTTP at all (relay_floor.cc, built here with g++ and
 #                       Debian's liburing-dev) on raw epoll, on io_uring, and on Boost.Asio
-#                       coroutines as the gateway uses them; and relay-uring-http: io_uring
+#                       coroutines as the gateway used them until it moved to its own io_uring
+#                       loop (src/ioloop); and relay-uring-http: io_uring
 #                       plus the gateway's own HTTP parsing and head rewriting (linked against
 #                       the libraries of EBB's build directory)
 #   -P BASE_PORT        the peers listen on BASE_PORT+1..+8 (default 28100)

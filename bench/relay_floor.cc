@@ -13,7 +13,8 @@
 //   uring  io_uring, one ring per process: each received message is sent with a linked recv
 //          re-armed behind it, everything submitted in one io_uring_enter per loop
 //   asio   Boost.Asio (the Debian version ebb builds with) C++20 coroutines on an io_context with
-//          the gateway's concurrency hint, the gateway's four operations per request
+//          the concurrency hint and the four operations per request of the gateway as it was on
+//          asio (it now runs on src/ioloop)
 //          (async_read_some, async_write, async_read_some, async_write), nothing else
 //   uring-http  (built with EBB_GATEWAY_HTTP) uring plus the gateway's own per-message HTTP
 //          work: RequestParser and BuildUpstreamHead on each request, ResponseParser and
