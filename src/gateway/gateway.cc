@@ -93,6 +93,7 @@ struct Gateway::Impl {
 
   mutable std::mutex mu;
   bool stopped = false;                                    // guarded by mu
+  bool drained = false;                                    // guarded by mu
   std::unordered_map<std::string, RevisionPtr> revisions;  // guarded by mu
   std::shared_ptr<const RouteTable> routes;                // guarded by mu
   std::mt19937_64 seeds{std::random_device{}()};           // guarded by mu
@@ -101,7 +102,8 @@ struct Gateway::Impl {
   void PruneLocked();
   template <class F>
   void PostToAll(F f);
-  void StopWorkers();
+  void DrainWorkers();
+  void JoinWorkers();
 };
 
 RevisionPtr Gateway::Impl::StateLocked(const std::string& key) {
@@ -286,18 +288,28 @@ std::vector<RevisionMetrics> Gateway::Metrics() const {
   return out;
 }
 
+void Gateway::Drain() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->stopped || impl_->drained) return;
+    impl_->drained = true;
+  }
+  impl_->DrainWorkers();
+}
+
 void Gateway::Stop() {
+  Drain();
   {
     std::lock_guard lock(impl_->mu);
     if (impl_->stopped) return;
     impl_->stopped = true;
   }
-  impl_->StopWorkers();
+  impl_->JoinWorkers();
   std::lock_guard lock(impl_->mu);
   impl_->revisions.clear();
 }
 
-void Gateway::Impl::StopWorkers() {
+void Gateway::Impl::DrainWorkers() {
   std::vector<std::future<void>> drained;
   for (auto& worker : workers) {
     std::promise<void> promise;
@@ -309,6 +321,9 @@ void Gateway::Impl::StopWorkers() {
   }
   auto deadline = std::chrono::steady_clock::now() + options.limits.drain_timeout;
   for (auto& f : drained) f.wait_until(deadline);
+}
+
+void Gateway::Impl::JoinWorkers() {
   for (auto& worker : workers) {
     worker->loop().Post([w = worker.get()] { w->ForceStop(); });
   }

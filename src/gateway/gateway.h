@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,8 +113,13 @@ struct GatewayStats {
 };
 
 struct Callbacks {
-  // A request parked for `revision` while none was parked: poke the autoscaler.
-  std::function<void(const std::string& revision)> on_demand;
+  // A request parked for `revision` while none was parked: poke the autoscaler. `none_ready`:
+  // the worker knows no ready instance of it (a cold start). The callback may then start an
+  // instance on the calling worker thread, and return it when it accepts connections already
+  // (socket activation): this worker sends the parked request to it at once, before
+  // SetEndpoints publishes it to all.
+  std::function<std::optional<Endpoint>(const std::string& revision, bool none_ready)>
+      on_demand;
   // Connecting to an instance failed (refused, timed out).
   std::function<void(const std::string& revision, const std::string& endpoint_id)>
       on_instance_failure;
@@ -153,6 +159,11 @@ class Gateway {
   // Graceful: stops accepting, closes idle connections, lets requests in flight finish for up
   // to Limits::drain_timeout, then closes the rest and joins the workers. Idempotent.
   void Stop();
+  // The first half of Stop: stops accepting and waits for the requests in flight (up to
+  // Limits::drain_timeout); the workers keep running until Stop. For processes started on a
+  // worker thread (on_demand), whose PR_SET_PDEATHSIG fires when that thread ends: stop them
+  // between Drain and Stop. Idempotent.
+  void Drain();
 
   struct Impl;
 

@@ -37,10 +37,12 @@ class GatewayActivatorTest : public ::testing::Test {
     options.threads = 2;
     options.limits = limits;
     Callbacks callbacks;
-    callbacks.on_demand = [this](const std::string& revision) {
+    callbacks.on_demand = [this](const std::string& revision,
+                                 bool none_ready) -> std::optional<Endpoint> {
       std::lock_guard lock(mu_);
-      demands_.push_back(revision);
+      demands_.push_back(revision + (none_ready ? " cold" : ""));
       demanded_.Notify();
+      return start_;
     };
     callbacks.on_instance_failure = [this](const std::string& revision, const std::string& id) {
       std::lock_guard lock(mu_);
@@ -67,6 +69,7 @@ class GatewayActivatorTest : public ::testing::Test {
   std::mutex mu_;
   std::vector<std::string> demands_;   // guarded by mu_
   std::vector<std::string> failures_;  // guarded by mu_
+  std::optional<Endpoint> start_;      // what on_demand returns; guarded by mu_
   Signal demanded_;
 };
 
@@ -79,8 +82,27 @@ TEST_F(GatewayActivatorTest, ParkedRequestIsReleasedWhenAnInstanceBecomesReady) 
   Response r = pending.get();
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "hello from cold");
-  EXPECT_EQ(demands(), std::vector<std::string>{kRevision});
+  EXPECT_EQ(demands(), std::vector<std::string>{std::string(kRevision) + " cold"});
   EXPECT_EQ(gateway_->Stats().requests_parked, 1u);
+}
+
+// A cold start on the worker: the demand callback returns an instance that accepts connections
+// already (socket activation), and the parked request goes to it without SetEndpoints.
+TEST_F(GatewayActivatorTest, AnInstanceStartedByTheDemandCallbackTakesTheParkedRequest) {
+  FakeUpstream upstream("standby");
+  {
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+  }
+  Start({});
+  Response r = Fetch(gateway_->address(), Get(kHost));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello from standby");
+  EXPECT_EQ(demands(), std::vector<std::string>{std::string(kRevision) + " cold"});
+  // The publication that follows names the same instance: it is kept, not replaced.
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).status, 200);
+  EXPECT_EQ(demands().size(), 1u);
 }
 
 TEST_F(GatewayActivatorTest, FullQueueAnswers503WithRetryAfter) {

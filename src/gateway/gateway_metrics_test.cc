@@ -41,7 +41,10 @@ class GatewayMetricsTest : public ::testing::Test {
     options.threads = 2;
     options.metrics = metrics;
     Callbacks callbacks;
-    callbacks.on_demand = [this](const std::string&) { demanded_.Notify(); };
+    callbacks.on_demand = [this](const std::string&, bool) -> std::optional<Endpoint> {
+      demanded_.Notify();
+      return std::nullopt;
+    };
     callbacks.on_cold_response = [this](const std::string& revision,
                                         std::chrono::steady_clock::time_point t) {
       std::lock_guard lock(mu_);

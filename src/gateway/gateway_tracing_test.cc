@@ -56,7 +56,10 @@ class GatewayTracingTest : public ::testing::Test {
     options.threads = 1;
     options.tracer = tracer_.get();
     Callbacks callbacks;
-    callbacks.on_demand = [this](const std::string&) { demanded_.Notify(); };
+    callbacks.on_demand = [this](const std::string&, bool) -> std::optional<Endpoint> {
+      demanded_.Notify();
+      return std::nullopt;
+    };
     auto started = Gateway::Start(options, callbacks);
     ASSERT_TRUE(started.ok()) << started.status().ToString();
     gateway_ = std::move(started).value();

@@ -63,6 +63,21 @@ RevisionState::Published RevisionState::SetInstances(std::vector<InstancePtr> re
   return out;
 }
 
+std::shared_ptr<const InstanceSet> RevisionState::AddInstance(InstancePtr instance,
+                                                              SteadyTime now) {
+  std::lock_guard lock(mu_);
+  for (const InstancePtr& old : instances_->items) {
+    if (old->id == instance->id && SameAddress(*old, *instance)) return instances_;
+  }
+  auto set = std::make_shared<InstanceSet>(*instances_);
+  auto at = std::lower_bound(set->items.begin(), set->items.end(), instance,
+                             [](const InstancePtr& a, const InstancePtr& b) { return a->id < b->id; });
+  set->items.insert(at, std::move(instance));
+  instances_ = set;
+  DispatchLocked(now);
+  return set;
+}
+
 InstancePtr RevisionState::PickAndReserve(const InstanceSet& set, int cc, Rng& rng,
                                           std::uint32_t& cursor, SteadyTime now,
                                           const TriedInstances& tried) {

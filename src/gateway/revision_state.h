@@ -89,6 +89,9 @@ class RevisionState {
     std::vector<InstancePtr> removed;
   };
   Published SetInstances(std::vector<InstancePtr> ready, SteadyTime now);
+  // Any thread: adds one instance to the ready set (unless one with its id and address is
+  // there) and returns the set. Parked requests get its capacity.
+  std::shared_ptr<const InstanceSet> AddInstance(InstancePtr instance, SteadyTime now);
 
   // Worker-owned view; `worker` < the count given at construction.
   WorkerView& view(int worker) { return views_[worker]; }

@@ -96,6 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // session_admission.cc: instance slots, parking, connecting.
   Task<bool> Proxy();
   Task<InstancePtr> Park();
+  void Demand();
   TicketPtr NewTicket();
   void OnWake(std::uint64_t seq);
   bool TakePooled();

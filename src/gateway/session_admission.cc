@@ -85,7 +85,7 @@ Task<InstancePtr> Session::Park() {
   }
   WorkerCounters::Bump(worker_.counters().requests_parked);
   NoteParked();
-  if (first && worker_.callbacks().on_demand) worker_.callbacks().on_demand(revision_->key());
+  if (first) Demand();
   if (parked == RevisionState::ParkResult::kParked) {
     phase_ = Phase::kParked;
     TraceParkStart();
@@ -109,6 +109,21 @@ Task<InstancePtr> Session::Park() {
   WorkerCounters::Bump(worker_.counters().responses_timeout);
   reply_keep_alive_ = co_await SendReply(504);
   co_return nullptr;
+}
+
+// The first parked request of a revision: the demand callback pokes the autoscaler and, when
+// this worker knows no ready instance, may start one here. One that accepts connections
+// already (socket activation) is this worker's at once (the parked request is handed to it);
+// the other workers learn of it through SetEndpoints once the runtime reports it.
+void Session::Demand() {
+  const auto& on_demand = worker_.callbacks().on_demand;
+  if (!on_demand) return;
+  const auto& known = revision_->view(worker_.index()).instances;
+  std::optional<Endpoint> started = on_demand(revision_->key(), !known || known->items.empty());
+  if (!started) return;
+  auto instance = std::make_shared<Instance>(started->id, started->host, started->port);
+  if (instance->address_size == 0) return;  // not numeric: wait for SetEndpoints
+  revision_->view(worker_.index()).instances = revision_->AddInstance(std::move(instance), Now());
 }
 
 void Session::OnWake(std::uint64_t seq) {

@@ -19,6 +19,7 @@
 #include "runtime/fd.h"
 #include "runtime/launch.h"
 #include "runtime/log_buffer.h"
+#include "runtime/standby.h"
 
 namespace ebb::runtime {
 
@@ -59,6 +60,13 @@ class InstanceHost {
   // and it has been reaped. kNotFound when the program cannot run here.
   virtual Result<pid_t> Launch(const LaunchRequest& request,
                                std::function<void(ProcessExit)> on_exit) = 0;
+  // Prepares the same start for a Standby, which runs it later on any thread. kNotFound when
+  // the program cannot run here. request.listen_fd must stay open until the Standby is done.
+  virtual Result<Standby::Starter> PrepareLaunch(const LaunchRequest& request) = 0;
+  // Takes over a process a Standby started for `request`: from then on as if Launch had
+  // started it (its output goes to request.log, on_exit as for Launch).
+  virtual Status Adopt(Standby::Process process, const LaunchRequest& request,
+                       std::function<void(ProcessExit)> on_exit) = 0;
   // Sends `sig` to the process group `pgid`.
   virtual void SignalGroup(pid_t pgid, int sig) = 0;
 

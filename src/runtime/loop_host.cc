@@ -12,6 +12,12 @@
 #include <random>
 
 namespace ebb::runtime {
+namespace {
+
+// From the start of an instance to writing its orphan-tracking record.
+constexpr std::chrono::milliseconds kTrackDelay{20};
+
+}  // namespace
 
 LoopHost::LoopHost(EventLoop& loop, InstanceTracker& tracker, LoopHostOptions options)
     : loop_(loop),
@@ -31,22 +37,54 @@ LoopHost::~LoopHost() {
 
 Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
                                std::function<void(ProcessExit)> on_exit) {
+  Result<Standby::Starter> start = PrepareLaunch(request);
+  if (!start.ok()) return start.status();
+  Result<Standby::Process> process = (*start)();
+  if (!process.ok()) return process.status();
+  pid_t pid = process->pid;
+  EBB_RETURN_IF_ERROR(Adopt(std::move(*process), request, std::move(on_exit)));
+  return pid;
+}
+
+namespace {
+
+// The spawner of the calling thread: a Standby fires on whichever thread takes it, and a
+// ProcessSpawner belongs to one thread (its stack; PR_SET_PDEATHSIG follows that thread).
+ProcessSpawner& ThreadSpawner() {
+  thread_local ProcessSpawner spawner;
+  return spawner;
+}
+
+}  // namespace
+
+Result<Standby::Starter> LoopHost::PrepareLaunch(const LaunchRequest& request) {
   Result<LaunchPlan> plan = PlanLaunch(
-      *request.revision, InstanceEnv{request.port, options_.notify_socket}, options_.base_env);
+      *request.revision,
+      InstanceEnv{request.port, request.listen_fd >= 0 ? "" : options_.notify_socket},
+      options_.base_env);
   if (!plan.ok()) return plan.status();
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
-  UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
-  // Only our end is non-blocking: the app's stdout must behave like an ordinary one.
-  ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
-  SpawnRequest spawn{plan->path,      plan->argv,      plan->env,        plan->cwd,
-                     write_end.get(), write_end.get(), request.listen_fd};
-  Result<SpawnedProcess> proc = spawner_.Spawn(spawn);
-  if (!proc.ok()) return proc.status();
+  auto spawn = std::make_shared<SpawnRequest>(SpawnRequest{plan->path, plan->argv, plan->env,
+                                                           plan->cwd, -1, -1, request.listen_fd});
+  return Standby::Starter([spawn]() -> Result<Standby::Process> {
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
+    UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
+    // Only our end is non-blocking: the app's stdout must behave like an ordinary one.
+    ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
+    SpawnRequest request = *spawn;
+    request.stdout_fd = request.stderr_fd = write_end.get();
+    Result<SpawnedProcess> proc = ThreadSpawner().Spawn(request);
+    if (!proc.ok()) return proc.status();
+    return Standby::Process{proc->pid, std::move(proc->pidfd), std::move(read_end), {}};
+  });
+}
+
+Status LoopHost::Adopt(Standby::Process process, const LaunchRequest& request,
+                       std::function<void(ProcessExit)> on_exit) {
   auto run = std::make_unique<Running>();
-  run->pid = proc->pid;
-  run->pidfd = std::move(proc->pidfd);
-  run->output = std::move(read_end);
+  run->pid = process.pid;
+  run->pidfd = std::move(process.pidfd);
+  run->output = std::move(process.output);
   run->log = request.log;
   run->on_exit = std::move(on_exit);
   Status watched = Watch(*run);
@@ -56,12 +94,12 @@ Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
   }
   pid_t pid = run->pid;
   running_.emplace(pid, std::move(run));
-  // The tracking record is written once the launch has been reported (and a socket-activated
-  // instance published): its start time can only be read once the child's execve is through,
-  // and with the file write that took ~0.2 ms of a cold start's critical path. Until then
-  // PR_SET_PDEATHSIG alone ends the instance if the server dies.
-  loop_.Post([this, pid, pod = request.pod] { Track(pid, pod); });
-  return pid;
+  // The tracking record is written a little later: its start time can only be read once the
+  // child's execve is through, and reading it plus the file write take ~0.2 ms of CPU that
+  // the new process needs more while it starts (on 2 CPUs, a cold start's critical path).
+  // Until then PR_SET_PDEATHSIG alone ends the instance if the server dies.
+  loop_.At(loop_.clock().Steady() + kTrackDelay, [this, pid, pod = request.pod] { Track(pid, pod); });
+  return Status::Ok();
 }
 
 // Only while the leader is not reaped: until then its pid cannot have been reused.

@@ -1,8 +1,10 @@
 // LoopHost: the real InstanceHost, on the runtime thread's EventLoop.
 //
-// Launch = PlanLaunch (resolve the program, build the env) + a pipe for stdout/stderr that
-// the loop copies into the instance's LogBuffer + ProcessSpawner::Spawn + a pidfd watch, and
-// right after the launch (a posted task) a tracking record. When the leader exits, the rest of its output is read, its process group is
+// Launch = PrepareLaunch (PlanLaunch: resolve the program, build the env) + its start (a pipe
+// for stdout/stderr, ProcessSpawner::Spawn on the calling thread) + Adopt (the loop copies the
+// output into the instance's LogBuffer and watches the pidfd; a little later, a timer writes
+// the tracking record). A Standby runs the start on another thread and the supervisor adopts
+// what it started. When the leader exits, the rest of its output is read, its process group is
 // SIGKILLed while the zombie still holds the group id (so the id cannot have been reused),
 // it is reaped, its record removed, and on_exit called.
 //
@@ -39,6 +41,9 @@ class LoopHost final : public InstanceHost {
 
   Result<pid_t> Launch(const LaunchRequest& request,
                        std::function<void(ProcessExit)> on_exit) override;
+  Result<Standby::Starter> PrepareLaunch(const LaunchRequest& request) override;
+  Status Adopt(Standby::Process process, const LaunchRequest& request,
+               std::function<void(ProcessExit)> on_exit) override;
   void SignalGroup(pid_t pgid, int sig) override;
   TimerId At(std::chrono::steady_clock::time_point when, std::function<void()> fn) override;
   void CancelTimer(TimerId id) override;

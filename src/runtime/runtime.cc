@@ -7,6 +7,7 @@
 #include "runtime/event_loop.h"
 #include "runtime/loop_host.h"
 #include "runtime/notify.h"
+#include "runtime/standby.h"
 #include "runtime/supervisor.h"
 #include "runtime/tracker.h"
 
@@ -51,7 +52,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(Options options, Callbacks callb
   sup.max_grace = options.max_grace;
   sup.restart = options.restart;
   sup.log_bytes = options.log_bytes;
-  rt->supervisor_ = std::make_unique<Supervisor>(sup, std::move(callbacks), *rt->host_, clock);
+  rt->standbys_ = std::make_unique<StandbyBoard>();
+  rt->supervisor_ = std::make_unique<Supervisor>(sup, std::move(callbacks), *rt->host_, clock,
+                                                 rt->standbys_.get());
   rt->thread_ = std::thread([self] {
     NameThisThread("ebb-runtime");
     self->loop_->Run();
@@ -111,6 +114,20 @@ void Runtime::Scale(const std::string& key, int wanted) {
 
 void Runtime::Drained(const std::string& key, const std::string& instance_id) {
   Queue([this, key, instance_id] { supervisor_->Drained(key, instance_id); });
+}
+
+Runtime::ColdStart Runtime::StartFromZero(const std::string& key) {
+  std::shared_ptr<Standby> standby = standbys_->Take(key);
+  if (!standby || !standby->Fire()) return {};
+  // Queued even when the start failed: the supervisor reports the failure and retries. Once
+  // stopped, Shutdown has withdrawn (and so adopted) the standby already.
+  Queue([this, key, standby] { supervisor_->Fired(key, standby.get()); });
+  ColdStart out;
+  out.started = standby->started();
+  if (out.started && standby->socket_activation()) {
+    out.accepting = InstanceInfo{standby->id(), standby->pod(), "127.0.0.1", standby->port(), {}};
+  }
+  return out;
 }
 
 // Only the facts are gathered on the runtime thread; the JSON, which costs far more, is built

@@ -43,6 +43,7 @@ class EventLoop;
 class InstanceTracker;
 class LoopHost;
 class NotifySocket;
+class StandbyBoard;
 class Supervisor;
 
 struct Options {
@@ -79,6 +80,20 @@ class Runtime {
   // The gateway has nothing in flight to this terminating instance.
   void Drained(const std::string& key, const std::string& instance_id);
 
+  // Any thread (a gateway worker whose request found the revision at zero): starts the
+  // revision's standby instance on the calling thread, a clone that blocks it for a few
+  // hundred microseconds, instead of waiting for the runtime thread (standby.h). The runtime
+  // then adopts the process, wanting at least one instance until the next Scale.
+  struct ColdStart {
+    bool started = false;  // a process was started
+    // The instance when it accepts connections already (socket activation); otherwise it is
+    // reported by on_ready once ready, as usual.
+    std::optional<InstanceInfo> accepting;
+  };
+  // Nothing started when the revision has no standby: it is not at zero, or it cannot start
+  // (then Scale reports why).
+  ColdStart StartFromZero(const std::string& key);
+
   // core v1 Pod objects, one per instance (pods.h).
   std::vector<nlohmann::json> Pods();
   // The last `tail` lines (all kept lines if nullopt) of a pod's stdout+stderr; kNotFound
@@ -109,6 +124,7 @@ class Runtime {
   std::unique_ptr<InstanceTracker> tracker_;
   std::unique_ptr<NotifySocket> notify_;
   std::unique_ptr<LoopHost> host_;
+  std::unique_ptr<StandbyBoard> standbys_;
   std::unique_ptr<Supervisor> supervisor_;  // runtime thread only
   std::thread thread_;
   int orphans_reaped_ = 0;

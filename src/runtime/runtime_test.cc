@@ -382,15 +382,30 @@ TEST_F(RuntimeTest, PodsDescribeTheInstances) {
   EXPECT_TRUE(pod["status"]["containerStatuses"][0]["state"].contains("running"));
 }
 
+// The record files under DATA_DIR/runtime/instances: "pid start-ticks pod" each.
+std::vector<std::string> TrackingRecords(const std::string& dir) {
+  std::vector<std::string> records;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/runtime/instances", ec)) {
+    std::ifstream in(entry.path());
+    std::string line;
+    std::getline(in, line);
+    records.push_back(entry.path().filename().string() + ": " + line);
+  }
+  return records;
+}
+
 TEST_F(RuntimeTest, TracksLiveInstancesOnDiskAndStopEndsThem) {
   Start();
   rt_->SetRevision(kKey, Revision(Shell("sleep 300 & exec sleep 301"), Activated()));
   rt_->Scale(kKey, 1);
   WaitFor("ready");
-  // The record is written by a task the launch posted to the runtime's loop (after the
-  // launch was reported); a call that runs on the loop comes after it.
-  rt_->Pods();
+  // The record is written a little after the launch (LoopHost::Adopt): wait for it (bounded).
   std::string records = dir_ + "/runtime/instances";
+  auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  while (TrackingRecords(dir_).empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
   ASSERT_EQ(std::distance(std::filesystem::directory_iterator(records), {}), 1);
   pid_t pid = std::stoi(std::filesystem::directory_iterator(records)->path().filename());
   rt_->Stop();
@@ -413,26 +428,13 @@ TEST_F(RuntimeTest, WhenTheLeaderExitsWhatItLeftBehindIsKilled) {
   EXPECT_TRUE(testing::GroupGone(std::stoi(m[1])));
 }
 
-// The record files under DATA_DIR/runtime/instances: "pid start-ticks pod" each.
-std::vector<std::string> TrackingRecords(const std::string& dir) {
-  std::vector<std::string> records;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir + "/runtime/instances", ec)) {
-    std::ifstream in(entry.path());
-    std::string line;
-    std::getline(in, line);
-    records.push_back(entry.path().filename().string() + ": " + line);
-  }
-  return records;
-}
-
 TEST_F(RuntimeTest, EveryRunningInstanceHasATrackingRecordUntilItExits) {
   Start();
   rt_->SetRevision(kKey, Revision(Python(kServer), Activated()));
   rt_->Scale(kKey, 1);
   Event ready = WaitFor("ready");
   std::string pod = "hello-00001-deployment-" + ready.id;
-  // Written right after the launch was reported: wait for it (bounded), never for a fixed time.
+  // Written a little after the launch: wait for it (bounded), never for a fixed time.
   auto deadline = std::chrono::steady_clock::now() + seconds(20);
   const std::regex record("([0-9]+): ([0-9]+) ([0-9]+) (.+)");
   std::vector<std::string> records;

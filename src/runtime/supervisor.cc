@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace ebb::runtime {
 namespace {
@@ -62,15 +63,17 @@ struct Supervisor::Instance {
 };
 
 Supervisor::Supervisor(SupervisorOptions options, Callbacks callbacks, InstanceHost& host,
-                       const Clock& clock)
+                       const Clock& clock, StandbyBoard* standbys)
     : options_(std::move(options)),
       callbacks_(std::move(callbacks)),
       host_(host),
       clock_(clock),
+      standbys_(standbys),
       rng_(std::random_device{}()) {}
 
 Supervisor::~Supervisor() {
   for (auto& [key, rev] : revisions_) {
+    if (rev.standby) standbys_->Remove(key, rev.standby.get());
     for (auto& inst : rev.instances) CancelWork(*inst);
   }
 }
@@ -84,6 +87,7 @@ void Supervisor::SetRevision(const std::string& key, const nlohmann::json& revis
     rev.key = key;
     rev.name = key.substr(key.find('/') + 1);
   }
+  Withdraw(rev);  // prepared from the old template (and maybe started already)
   rev.removed = false;
   Result<RevisionTemplate> parsed = ParseRevision(revision);
   if (parsed.ok()) {
@@ -121,6 +125,7 @@ bool Leaving(bool terminating_or_stopping, bool restart_on_exit) {
 
 void Supervisor::Reconcile(Revision& rev) {
   if (shutting_down_) return;
+  if (rev.wanted > 0 || rev.removed) Withdraw(rev);  // a fired one counts as an instance
   std::vector<StopCandidate> candidates;
   auto survey = [&] {
     candidates.clear();
@@ -138,6 +143,7 @@ void Supervisor::Reconcile(Revision& rev) {
     if (victim < 0) break;
     BeginStop(rev, *rev.instances[victim]);
   }
+  Arm(rev);
 }
 
 void Supervisor::ForgetIfDone(const std::string& key) {
@@ -233,6 +239,7 @@ void Supervisor::Shutdown(std::function<void()> done) {
   shutting_down_ = true;
   shutdown_done_ = std::move(done);
   for (auto& [key, rev] : revisions_) {
+    Withdraw(rev);  // one fired meanwhile is adopted, and stopped below
     for (std::size_t i = 0; i < rev.instances.size();) {
       Instance& inst = *rev.instances[i];
       if (inst.phase == Phase::kBackoff) {
@@ -265,7 +272,7 @@ void Supervisor::Launch(Revision& rev, Instance& inst) {
   if (!rev.revision) return FailLaunch(rev, inst, "CreateContainerConfigError", rev.invalid);
   inst.revision = rev.revision;
   int listen_fd = -1;
-  Result<int> port = PortFor(rev, inst, &listen_fd);
+  Result<int> port = PortFor(rev, &inst.listener, &listen_fd);
   if (!port.ok()) return FailLaunch(rev, inst, "CreateContainerError", port.status().message());
   int generation = ++inst.generation;
   LaunchRequest request{inst.revision, inst.pod, *port, listen_fd, inst.log};
@@ -279,13 +286,17 @@ void Supervisor::Launch(Revision& rev, Instance& inst) {
     return FailLaunch(rev, inst, missing ? "ContainerMissing" : "CreateContainerError",
                       pid.status().message());
   }
+  Started(rev, inst, *pid, *port, clock_.Steady());
+}
+
+void Supervisor::Started(Revision& rev, Instance& inst, pid_t pid, int port, Steady started) {
   if (inst.ever_ran) ++inst.restart_count;
   inst.ever_ran = true;
-  inst.pid = *pid;
-  inst.port = *port;
+  inst.pid = pid;
+  inst.port = port;
   inst.phase = Phase::kStarting;
   inst.started = clock_.Now();
-  inst.started_steady = clock_.Steady();
+  inst.started_steady = started;
   inst.waiting_reason.clear();
   inst.waiting_message.clear();
   inst.probe_streak = 0;
@@ -294,8 +305,8 @@ void Supervisor::Launch(Revision& rev, Instance& inst) {
                     inst.started_steady + seconds(inst.revision->readiness.initial_delay_seconds));
 }
 
-Result<int> Supervisor::PortFor(Revision& rev, Instance& inst, int* listen_fd) {
-  if (!inst.revision->socket_activation) return host_.PickPort();
+Result<int> Supervisor::PortFor(Revision& rev, int* listener, int* listen_fd) {
+  if (!rev.revision->socket_activation) return host_.PickPort();
   std::size_t slot = 0;
   while (slot < rev.listeners.size() && rev.listeners[slot].in_use) ++slot;
   if (slot == rev.listeners.size()) {
@@ -304,7 +315,7 @@ Result<int> Supervisor::PortFor(Revision& rev, Instance& inst, int* listen_fd) {
     rev.listeners.push_back(ListenerSlot{std::move(listener).value(), false});
   }
   rev.listeners[slot].in_use = true;
-  inst.listener = static_cast<int>(slot);
+  *listener = static_cast<int>(slot);
   *listen_fd = rev.listeners[slot].listener.fd.get();
   return rev.listeners[slot].listener.port;
 }
@@ -359,6 +370,7 @@ void Supervisor::OnExit(const std::string& key, const std::string& id, int gener
   }
   Erase(*rev, *inst);
   Emit(shutting_down_, callbacks_.on_exited, key, info, exit);
+  Arm(*rev);
   ForgetIfDone(key);
   MaybeFinishShutdown();
 }
@@ -371,6 +383,85 @@ void Supervisor::EnterCrashLoop(Instance& inst, bool was_ready) {
   inst.phase = Phase::kBackoff;
   inst.waiting_reason = "CrashLoopBackOff";
   inst.waiting_message = "back-off restarting failed container " + inst.revision->container_name;
+}
+
+// ---- Standbys -------------------------------------------------------------------------------
+
+// A revision at zero (wanted 0, no instance left) keeps one start ready for another thread.
+void Supervisor::Arm(Revision& rev) {
+  if (standbys_ == nullptr || rev.standby || shutting_down_ || rev.removed || !rev.revision ||
+      rev.wanted > 0 || !rev.instances.empty()) {
+    return;
+  }
+  int listener = -1, listen_fd = -1;
+  Result<int> port = PortFor(rev, &listener, &listen_fd);
+  if (!port.ok()) return;  // the next Scale reports it through Launch
+  std::string id = NewId(rev);
+  std::string pod = rev.name + "-deployment-" + id;
+  Result<Standby::Starter> start =
+      host_.PrepareLaunch(LaunchRequest{rev.revision, pod, *port, listen_fd, nullptr});
+  if (!start.ok()) {
+    if (listener >= 0) rev.listeners[listener].in_use = false;
+    return;
+  }
+  rev.standby = std::make_shared<Standby>(std::move(id), std::move(pod), *port,
+                                          rev.revision->socket_activation, std::move(*start),
+                                          [this] { return clock_.Steady(); });
+  rev.standby_listener = listener;
+  standbys_->Put(rev.key, rev.standby);
+}
+
+void Supervisor::Withdraw(Revision& rev) {
+  if (!rev.standby) return;
+  std::shared_ptr<Standby> standby = std::move(rev.standby);
+  rev.standby = nullptr;
+  standbys_->Remove(rev.key, standby.get());
+  int listener = std::exchange(rev.standby_listener, -1);
+  std::optional<Result<Standby::Process>> fired = standby->Withdraw();
+  if (fired) return AdoptFired(rev, *standby, listener, std::move(*fired));
+  if (listener >= 0) rev.listeners[listener].in_use = false;
+}
+
+void Supervisor::Fired(const std::string& key, const Standby* standby) {
+  Revision* rev = FindRevision(key);
+  if (rev != nullptr && rev->standby.get() == standby) Withdraw(*rev);
+}
+
+void Supervisor::AdoptFired(Revision& rev, const Standby& standby, int listener,
+                            Result<Standby::Process> process) {
+  auto owned = std::make_unique<Instance>();
+  Instance& inst = *owned;
+  inst.key = rev.key;
+  inst.id = standby.id();
+  inst.pod = standby.pod();
+  inst.uid = NewUid();
+  inst.created = inst.ready_changed = clock_.Now();
+  inst.log = std::make_shared<LogBuffer>(options_.log_bytes);
+  inst.revision = rev.revision;
+  inst.listener = listener;
+  rev.instances.push_back(std::move(owned));
+  // Somebody asked for the revision: keep the instance until Scale says otherwise (the
+  // autoscaler's decision follows the fire).
+  if (!rev.removed && !shutting_down_) rev.wanted = std::max(rev.wanted, 1);
+  if (!process.ok()) {
+    ReleaseListener(rev, inst);
+    bool missing = process.status().code() == Code::kNotFound;
+    return FailLaunch(rev, inst, missing ? "ContainerMissing" : "CreateContainerError",
+                      process.status().message());
+  }
+  pid_t pid = process->pid;
+  Steady started = process->started;
+  int generation = ++inst.generation;
+  Status adopted = host_.Adopt(
+      std::move(*process), LaunchRequest{inst.revision, inst.pod, standby.port(), -1, inst.log},
+      [this, key = rev.key, id = inst.id, generation](ProcessExit status) {
+        OnExit(key, id, generation, status);
+      });
+  if (!adopted.ok()) {
+    ReleaseListener(rev, inst);
+    return FailLaunch(rev, inst, "CreateContainerError", adopted.message());
+  }
+  Started(rev, inst, pid, standby.port(), started);
 }
 
 // ---- Readiness and liveness ----------------------------------------------------------------

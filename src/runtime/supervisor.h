@@ -34,6 +34,7 @@
 #include "runtime/log_buffer.h"
 #include "runtime/pods.h"
 #include "runtime/policy.h"
+#include "runtime/standby.h"
 
 namespace ebb::runtime {
 
@@ -46,8 +47,10 @@ struct SupervisorOptions {
 
 class Supervisor {
  public:
+  // With `standbys`, a revision at zero keeps a Standby on that board (standby.h): a start
+  // that another thread can fire, adopted here as an instance (Fired).
   Supervisor(SupervisorOptions options, Callbacks callbacks, InstanceHost& host,
-             const Clock& clock);
+             const Clock& clock, StandbyBoard* standbys = nullptr);
   ~Supervisor();
 
   // Adds or replaces the revision under `key` ("namespace/name"). New instances use the new
@@ -61,6 +64,9 @@ class Supervisor {
   void Scale(const std::string& key, int wanted);
   // The gateway has no requests in flight to this terminating instance: SIGTERM it now.
   void Drained(const std::string& key, const std::string& id);
+  // `standby`, which was on the board for `key`, has been fired: adopt its process as an
+  // instance, and want at least one until the next Scale says how many.
+  void Fired(const std::string& key, const Standby* standby);
   // READY=1 arrived on NOTIFY_SOCKET from a process in group `pgid`.
   void NotifyReady(pid_t pgid);
   // Stops everything (SIGTERM, grace, SIGKILL; no drain, no restarts, no more callbacks) and
@@ -88,6 +94,8 @@ class Supervisor {
     bool removed = false;
     std::vector<std::unique_ptr<Instance>> instances;  // oldest first
     std::vector<ListenerSlot> listeners;               // socket activation, kept while known
+    std::shared_ptr<Standby> standby;                  // armed while at zero
+    int standby_listener = -1;                         // the listener slot it reserved
   };
 
   // Scaling.
@@ -100,7 +108,16 @@ class Supervisor {
 
   // Starting and restarting.
   void Launch(Revision& rev, Instance& inst);
-  Result<int> PortFor(Revision& rev, Instance& inst, int* listen_fd);
+  // The port for a new process; socket activation also reserves a listener slot (*listener).
+  Result<int> PortFor(Revision& rev, int* listener, int* listen_fd);
+  void Started(Revision& rev, Instance& inst, pid_t pid, int port,
+               std::chrono::steady_clock::time_point started);
+
+  // Standbys.
+  void Arm(Revision& rev);
+  void Withdraw(Revision& rev);
+  void AdoptFired(Revision& rev, const Standby& standby, int listener,
+                  Result<Standby::Process> process);
   void FailLaunch(Revision& rev, Instance& inst, const std::string& reason,
                   const std::string& message);
   void ScheduleRestart(Revision& rev, Instance& inst);
@@ -132,6 +149,7 @@ class Supervisor {
   const Callbacks callbacks_;
   InstanceHost& host_;
   const Clock& clock_;
+  StandbyBoard* const standbys_;
   std::map<std::string, Revision> revisions_;
   std::mt19937_64 rng_;
   bool shutting_down_ = false;

@@ -36,6 +36,21 @@ class FakeHost final : public InstanceHost {
     processes[pid] = Process{request, std::move(on_exit), {}};
     return pid;
   }
+  Result<Standby::Starter> PrepareLaunch(const LaunchRequest& request) override {
+    ++prepared;
+    if (!launch_error.ok()) return launch_error;
+    prepared_requests.push_back(request);
+    return Standby::Starter([this]() -> Result<Standby::Process> {
+      if (!start_error.ok()) return start_error;
+      return Standby::Process{next_pid_++, UniqueFd(), UniqueFd(), clock_.Steady()};
+    });
+  }
+  Status Adopt(Standby::Process process, const LaunchRequest& request,
+               std::function<void(ProcessExit)> on_exit) override {
+    ++adopted;
+    processes[process.pid] = Process{request, std::move(on_exit), {}};
+    return Status::Ok();
+  }
   void SignalGroup(pid_t pgid, int sig) override { processes.at(pgid).signals.push_back(sig); }
   TimerId At(std::chrono::steady_clock::time_point when, std::function<void()> fn) override {
     timers_[next_id_] = {when, std::move(fn)};
@@ -93,7 +108,11 @@ class FakeHost final : public InstanceHost {
   std::map<pid_t, Process> processes;
   std::map<ProbeId, PendingProbe> probes;
   Status launch_error;
+  Status start_error;  // what a standby's start returns
   int launches = 0;
+  int prepared = 0;
+  int adopted = 0;
+  std::vector<LaunchRequest> prepared_requests;
   int listens = 0;
 
  private:
@@ -122,7 +141,7 @@ class SupervisorTest : public ::testing::Test {
  protected:
   SupervisorTest() { Make(/*drain=*/true); }
 
-  void Make(bool drain) {
+  void Make(bool drain, StandbyBoard* standbys = nullptr) {
     Callbacks cb;
     cb.on_ready = [this](const std::string& key, const InstanceInfo& i) {
       events.push_back("ready " + i.id);
@@ -146,7 +165,7 @@ class SupervisorTest : public ::testing::Test {
     SupervisorOptions options;
     options.max_grace = seconds(10);
     sup.reset();
-    sup = std::make_unique<Supervisor>(options, cb, host, clock);
+    sup = std::make_unique<Supervisor>(options, cb, host, clock, standbys);
   }
 
   // Starts `n` instances and makes them all ready; returns their pids, oldest first.
@@ -515,6 +534,164 @@ TEST_F(SupervisorTest, PodsDescribeEveryInstance) {
   EXPECT_EQ(pod["status"]["phase"], "Running");
   EXPECT_EQ(pod["status"]["containerStatuses"][0]["ready"], true);
   EXPECT_TRUE(pod["status"]["containerStatuses"][0]["state"].contains("running"));
+}
+
+}  // namespace
+}  // namespace ebb::runtime
+
+namespace ebb::runtime {
+namespace {
+
+// Standbys: a revision at zero keeps a start that another thread fires (standby.h).
+class StandbyTest : public SupervisorTest {
+ protected:
+  StandbyTest() { Make(/*drain=*/true, &board); }
+
+  // Fires the armed standby the way Runtime::StartFromZero does, then reports it.
+  std::shared_ptr<Standby> FireAndReport() {
+    std::shared_ptr<Standby> standby = board.Take(kKey);
+    EXPECT_TRUE(standby);
+    if (!standby) return nullptr;
+    EXPECT_TRUE(standby->Fire());
+    sup->Fired(kKey, standby.get());
+    return standby;
+  }
+
+  StandbyBoard board;
+};
+
+TEST_F(StandbyTest, ARevisionAtZeroKeepsAStandbyThatBecomesAnInstanceWhenFired) {
+  sup->SetRevision(kKey, Revision());
+  EXPECT_EQ(host.prepared, 1);
+  EXPECT_EQ(host.launches, 0);
+  EXPECT_TRUE(sup->Pods().empty());  // nothing runs at zero
+  std::shared_ptr<Standby> standby = FireAndReport();
+  ASSERT_TRUE(standby);
+  EXPECT_TRUE(standby->started());
+  EXPECT_FALSE(standby->Fire());  // once only
+  ASSERT_EQ(sup->Pods().size(), 1u);
+  json pod = Pod();
+  EXPECT_EQ(pod["metadata"]["name"], standby->pod());
+  EXPECT_EQ(standby->pod(), "hello-00001-deployment-" + standby->id());
+  EXPECT_EQ(host.adopted, 1);
+  EXPECT_EQ(host.processes.begin()->second.request.port, standby->port());
+  // Not socket-activated: ready once the readiness probe passes, like any instance.
+  host.Advance(microseconds(0));
+  EXPECT_EQ(host.FinishProbes(true), 1);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].id, standby->id());
+  // The autoscaler's decision follows the fire: one instance is there already.
+  sup->Scale(kKey, 1);
+  EXPECT_EQ(host.launches, 0);
+  EXPECT_EQ(sup->Pods().size(), 1u);
+  EXPECT_FALSE(board.Take(kKey));  // not at zero: no standby
+}
+
+TEST_F(StandbyTest, ASocketActivatedStandbyIsReadyWhenAdoptedAndKeepsTheListener) {
+  sup->SetRevision(kKey, Revision({{"ebb.dev/socket-activation", "true"}}));
+  ASSERT_EQ(host.prepared_requests.size(), 1u);
+  EXPECT_EQ(host.prepared_requests[0].port, 40001);
+  std::shared_ptr<Standby> standby = FireAndReport();
+  EXPECT_TRUE(standby->socket_activation());
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].port, 40001);
+  // Back to zero: the next standby reuses the revision's listener.
+  sup->Scale(kKey, 0);
+  host.Exit(host.last_pid(), 0);
+  EXPECT_EQ(host.prepared, 2);
+  EXPECT_EQ(host.prepared_requests[1].port, 40001);
+  EXPECT_EQ(host.listens, 1);
+}
+
+TEST_F(StandbyTest, AFiredStandbyIsKeptUntilScaleSaysOtherwise) {
+  sup->SetRevision(kKey, Revision());
+  FireAndReport();
+  // A Scale(0) already queued before the fire's decision: stops it like any instance.
+  sup->Scale(kKey, 0);
+  EXPECT_EQ(host.Signals(host.last_pid()), std::vector<int>{SIGTERM});
+}
+
+TEST_F(StandbyTest, ScaleUpWithdrawsAnUnfiredStandbyAndLaunchesAsUsual) {
+  sup->SetRevision(kKey, Revision());
+  sup->Scale(kKey, 2);
+  EXPECT_EQ(host.launches, 2);
+  EXPECT_EQ(host.adopted, 0);
+  EXPECT_FALSE(board.Take(kKey));
+  // Down to zero: armed again once the last instance has gone.
+  host.Advance(microseconds(0));
+  host.FinishProbes(true);
+  sup->Scale(kKey, 0);
+  EXPECT_FALSE(board.Take(kKey));  // still draining
+  for (auto& [pid, p] : host.processes) {
+    sup->Drained(kKey, IdOf(pid));
+    host.Exit(pid, 0);
+  }
+  EXPECT_TRUE(sup->Pods().empty());
+  EXPECT_TRUE(board.Take(kKey));
+}
+
+TEST_F(StandbyTest, AStandbyFiredWhileScaleUpRunsIsCountedNotDoubled) {
+  sup->SetRevision(kKey, Revision());
+  std::shared_ptr<Standby> standby = board.Take(kKey);
+  ASSERT_TRUE(standby->Fire());
+  sup->Scale(kKey, 1);  // before the fire's report arrives
+  EXPECT_EQ(host.launches, 0);
+  EXPECT_EQ(host.adopted, 1);
+  sup->Fired(kKey, standby.get());  // the late report changes nothing
+  EXPECT_EQ(sup->Pods().size(), 1u);
+}
+
+TEST_F(StandbyTest, AFailedStartIsReportedAndRetriedWithBackoff) {
+  host.start_error = Status(Code::kNotFound, "exec /bin/app: No such file or directory");
+  sup->SetRevision(kKey, Revision());
+  std::shared_ptr<Standby> standby = FireAndReport();
+  EXPECT_FALSE(standby->started());
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(events.back(), "failed ContainerMissing");
+  EXPECT_EQ(Pod()["status"]["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "ContainerMissing");
+  host.start_error = Status::Ok();
+  host.Advance(seconds(1));  // the restart goes through Launch
+  EXPECT_EQ(host.launches, 1);
+}
+
+TEST_F(StandbyTest, ANewTemplateReplacesTheStandby) {
+  sup->SetRevision(kKey, Revision());
+  sup->SetRevision(kKey, Revision({}, {{"args", json::array({"--v2"})}}));
+  EXPECT_EQ(host.prepared, 2);
+  std::shared_ptr<Standby> standby = FireAndReport();
+  ASSERT_EQ(host.processes.size(), 1u);
+  EXPECT_EQ(host.processes.begin()->second.request.revision->args,
+            std::vector<std::string>{"--v2"});
+}
+
+TEST_F(StandbyTest, RemovalAndShutdownStopAStandbyFiredMeanwhile) {
+  sup->SetRevision(kKey, Revision());
+  std::shared_ptr<Standby> standby = board.Take(kKey);
+  ASSERT_TRUE(standby->Fire());
+  sup->RemoveRevision(kKey);  // adopts it, then stops it
+  EXPECT_EQ(host.adopted, 1);
+  EXPECT_EQ(host.Signals(host.last_pid()), std::vector<int>{SIGTERM});
+  host.Exit(host.last_pid(), 0);
+  EXPECT_FALSE(board.Take(kKey));
+
+  sup->SetRevision(kKey, Revision());
+  standby = board.Take(kKey);
+  ASSERT_TRUE(standby->Fire());
+  bool done = false;
+  sup->Shutdown([&] { done = true; });
+  EXPECT_EQ(host.Signals(host.last_pid()), std::vector<int>{SIGTERM});
+  host.Exit(host.last_pid(), 0);
+  EXPECT_TRUE(done);
+  EXPECT_FALSE(standby->Fire());
+}
+
+TEST_F(StandbyTest, AnUnrunnableRevisionHasNoStandby) {
+  host.launch_error = Status(Code::kNotFound, "image \"/nope\" is not an executable file");
+  sup->SetRevision(kKey, Revision());
+  EXPECT_FALSE(board.Take(kKey));
+  sup->SetRevision(kKey, json{{"metadata", {{"name", "x"}}}});  // invalid: no containers
+  EXPECT_FALSE(board.Take(kKey));
 }
 
 }  // namespace

@@ -136,12 +136,28 @@ Status ServingPlane::StartComponents(const Options& options) {
   go.metrics = metrics_.enabled();
   go.tracer = tracer_ = options.tracer;
   gateway::Callbacks gc;
-  gc.on_demand = [this](const std::string& key) {
-    RunHere([this, key, parked = clock_.Steady()] {
+  gc.on_demand = [this](const std::string& key,
+                        bool none_ready) -> std::optional<gateway::Endpoint> {
+    auto parked = clock_.Steady();
+    // At zero the worker starts the revision's standby itself: no hop to the runtime thread
+    // before the clone. The autoscaler is poked as usual and its decision (at least one)
+    // tells the runtime how many to keep.
+    runtime::Runtime::ColdStart cold;
+    if (none_ready) cold = runtime_->StartFromZero(key);
+    RunHere([this, key, parked, started = cold.started] {
       std::lock_guard<std::mutex> lock(mu_);
       NoteDemand(key, parked);
-      if (auto d = autoscaler_.Poke(key, clock_.Steady())) Apply(key, *d);
+      auto d = autoscaler_.Poke(key, clock_.Steady());
+      bool scaled = d && Apply(key, *d);
+      // Without a decision the runtime still hears the plane's count, which ends a process
+      // that nobody wants.
+      if (started && !scaled) {
+        auto it = revisions_.find(key);
+        runtime_->Scale(key, it == revisions_.end() ? 0 : it->second.wanted);
+      }
     });
+    if (!cold.accepting) return std::nullopt;
+    return gateway::Endpoint{cold.accepting->pod, cold.accepting->host, cold.accepting->port};
   };
   if (metrics_.enabled()) {
     gc.on_cold_response = [this](const std::string& key, PlaneMetrics::Time first_byte) {
@@ -328,13 +344,14 @@ void ServingPlane::OnSecond() {
   }
 }
 
-void ServingPlane::Apply(const std::string& key, const autoscaler::Decision& d) {
+bool ServingPlane::Apply(const std::string& key, const autoscaler::Decision& d) {
   auto it = revisions_.find(key);
-  if (it == revisions_.end() || d.instances == it->second.wanted) return;
+  if (it == revisions_.end() || d.instances == it->second.wanted) return false;
   it->second.wanted = d.instances;
   runtime_->Scale(key, d.instances);
   HealthChanged(key);  // desiredReplicas and the Active condition
   if (d.instances == 0) metrics_.ScaledToZero(key);
+  return true;
 }
 
 void ServingPlane::PublishEndpoints(const std::string& key) {
@@ -405,8 +422,11 @@ void ServingPlane::Stop() {
   revision_watch_.reset();
   route_watch_.reset();
   if (thread_.joinable()) thread_.join();
-  if (gateway_) gateway_->Stop();
+  // Instances started on a gateway worker (StartFromZero) get SIGKILL from the kernel when
+  // that thread ends (PR_SET_PDEATHSIG): the runtime stops them gracefully before it does.
+  if (gateway_) gateway_->Drain();
   if (runtime_) runtime_->Stop();
+  if (gateway_) gateway_->Stop();
 }
 
 }  // namespace ebb::serving

@@ -105,7 +105,8 @@ class ServingPlane : public controller::RevisionHealth {
   void OnRouteEvent();
   void RebuildRoutes();
   void OnSecond();
-  void Apply(const std::string& key, const autoscaler::Decision& d);
+  // Passes a changed count to the runtime; false when it was unchanged.
+  bool Apply(const std::string& key, const autoscaler::Decision& d);
   void PublishEndpoints(const std::string& key);
   // Whether the revision's effective initial scale is 0 (Ready before any instance ran).
   bool StartsAtZero(const nlohmann::json& revision) const;
