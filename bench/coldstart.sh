@@ -2,7 +2,8 @@
 # coldstart.sh - first-request latency of helloworld at zero instances through ebb, against the
 # floor: the same binary spawned bare, in the same run.
 #
-#   bench/coldstart.sh [-n TRIALS] [-k SERVICES] [-s rt|nice|none] [--poll-us US] [-o RAW.tsv] [-K]
+#   bench/coldstart.sh [-n TRIALS] [-k SERVICES] [-s rt|nice|none] [--poll-us US]
+#                      [--settle-ms MS] [--floor-settle-ms MS] [-o RAW.tsv] [-K]
 #
 # What a trial is (each one a real cold start):
 #   ebb sockact   a Service whose revision has `ebb.dev/socket-activation: "true"`, scaled to zero
@@ -23,6 +24,14 @@
 # and reports the median wait. The five kinds run interleaved, in a shuffled order each round.
 # The client of every trial is the same C++ coprocess (coldstart_timer.cc, CLOCK_MONOTONIC).
 #
+# Quiet time (--settle-ms, 30): every trial starts after the machine was left alone that long
+# (an ebb trial's check for zero is an API request, which must not overlap the trial). The
+# floor trials get the same quiet time (--floor-settle-ms, default the same), because on this
+# VM a CPU that has idled for tens of milliseconds is slow to get going: floor sockact p50
+# 0.85 ms with the quiet time, 0.54 ms without (`--floor-settle-ms 0`, -n 100 each, session 7).
+# Until session 7 the floor ran with no quiet time, which compared an ebb that started from
+# idle with a floor that did not.
+#
 # Scheduling (-s): the machine is shared, and on 2 busy cores a newly spawned process waits for
 # a CPU for milliseconds (CFS), which swamps what is being measured. `rt` (default when root)
 # runs ebb serve, the timer and so every helloworld they spawn under SCHED_FIFO priority 1
@@ -37,13 +46,15 @@
 # build) and its helloworld (HELLOWORLD=path; default beside ebb).
 set -euo pipefail
 
-TRIALS=100 SERVICES=10 SCHED="" POLL_US=250 RAW="" KEEP=0
+TRIALS=100 SERVICES=10 SCHED="" POLL_US=250 RAW="" KEEP=0 SETTLE="" FLOOR_SETTLE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) TRIALS=$2; shift 2 ;;
     -k) SERVICES=$2; shift 2 ;;
     -s) SCHED=$2; shift 2 ;;
     --poll-us) POLL_US=$2; shift 2 ;;
+    --settle-ms) SETTLE="--settle-ms $2"; shift 2 ;;
+    --floor-settle-ms) FLOOR_SETTLE="--floor-settle-ms $2"; shift 2 ;;
     -o) RAW=$2; shift 2 ;;
     -K) KEEP=1; shift ;;
     -h|--help) awk 'NR>1 && /^#/ { sub(/^# ?/, ""); print; next } NR>1 { exit }' "$0"; exit 0 ;;
@@ -95,6 +106,6 @@ echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   --token "$(cat "$WORK/data/token")" --gateway "$(field gateway)" --admin "$(field admin)" \
   --timer "$WORK/timer" \
   --helloworld "$HELLOWORLD" --trials "$TRIALS" --services "$SERVICES" --poll-us "$POLL_US" \
-  ${RAW:+--raw "$RAW"}
+  $SETTLE $FLOOR_SETTLE ${RAW:+--raw "$RAW"}
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) | sched: $SCHED | $(nproc) CPUs"
