@@ -3,7 +3,8 @@
 //   registry watches ─ routes ───▶ RouteTable snapshot ─────────▶ gateway.SetRoutes
 //                    └ revisions ─▶ runtime.SetRevision + autoscaler.Add (initial scale)
 //   gateway.Collect (every 1 s) ─▶ autoscaler.Record;  every 2 s autoscaler.Tick ─▶ runtime.Scale
-//   gateway on_demand (first parked request) ─▶ autoscaler.Poke ─▶ runtime.Scale at once
+//   gateway on_demand (first parked request) ─▶ at zero: runtime.StartFromZero on that worker
+//                                             └▶ autoscaler.Poke ─▶ runtime.Scale at once
 //   runtime on_ready / on_terminating / on_exited ─▶ gateway.SetEndpoints
 //   runtime events ─▶ the revision's health (StartupHealth → RevisionHealth, read by the
 //                     controller) + Enqueue
