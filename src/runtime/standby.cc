@@ -15,9 +15,8 @@ bool Standby::Fire() {
   std::lock_guard lock(mu_);
   if (state_ != State::kArmed) return false;
   state_ = State::kFired;
-  auto started = now_();
   Result<Process> process = start_();
-  if (process.ok()) process->started = started;
+  if (process.ok()) process->started = now_();  // as Launch: once the clone has returned
   started_ = process.ok();
   fired_.emplace(std::move(process));
   return true;

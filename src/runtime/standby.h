@@ -36,7 +36,7 @@ class Standby {
     pid_t pid = 0;
     UniqueFd pidfd;
     UniqueFd output;
-    std::chrono::steady_clock::time_point started{};  // by Standby's clock
+    std::chrono::steady_clock::time_point started{};  // when the clone returned (Standby's clock)
   };
   // Starts the prepared program on the calling thread (InstanceHost::PrepareLaunch).
   using Starter = std::function<Result<Process>()>;
