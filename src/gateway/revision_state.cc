@@ -70,8 +70,9 @@ std::shared_ptr<const InstanceSet> RevisionState::AddInstance(InstancePtr instan
     if (old->id == instance->id && SameAddress(*old, *instance)) return instances_;
   }
   auto set = std::make_shared<InstanceSet>(*instances_);
-  auto at = std::lower_bound(set->items.begin(), set->items.end(), instance,
-                             [](const InstancePtr& a, const InstancePtr& b) { return a->id < b->id; });
+  auto at =
+      std::lower_bound(set->items.begin(), set->items.end(), instance,
+                       [](const InstancePtr& a, const InstancePtr& b) { return a->id < b->id; });
   set->items.insert(at, std::move(instance));
   instances_ = set;
   DispatchLocked(now);

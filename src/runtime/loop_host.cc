@@ -17,6 +17,13 @@ namespace {
 // From the start of an instance to writing its orphan-tracking record.
 constexpr std::chrono::milliseconds kTrackDelay{20};
 
+// The spawner of the calling thread: a Standby fires on whichever thread takes it, and a
+// ProcessSpawner belongs to one thread (its stack; PR_SET_PDEATHSIG follows that thread).
+ProcessSpawner& ThreadSpawner() {
+  thread_local ProcessSpawner spawner;
+  return spawner;
+}
+
 }  // namespace
 
 LoopHost::LoopHost(EventLoop& loop, InstanceTracker& tracker, LoopHostOptions options)
@@ -46,34 +53,21 @@ Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
   return pid;
 }
 
-namespace {
-
-// The spawner of the calling thread: a Standby fires on whichever thread takes it, and a
-// ProcessSpawner belongs to one thread (its stack; PR_SET_PDEATHSIG follows that thread).
-ProcessSpawner& ThreadSpawner() {
-  thread_local ProcessSpawner spawner;
-  return spawner;
-}
-
-}  // namespace
-
 Result<Standby::Starter> LoopHost::PrepareLaunch(const LaunchRequest& request) {
-  Result<LaunchPlan> plan = PlanLaunch(
-      *request.revision,
-      InstanceEnv{request.port, request.listen_fd >= 0 ? "" : options_.notify_socket},
-      options_.base_env);
+  Result<LaunchPlan> plan =
+      PlanLaunch(*request.revision,
+                 InstanceEnv{request.port, request.listen_fd >= 0 ? "" : options_.notify_socket},
+                 options_.base_env);
   if (!plan.ok()) return plan.status();
-  auto spawn = std::make_shared<SpawnRequest>(SpawnRequest{plan->path, plan->argv, plan->env,
-                                                           plan->cwd, -1, -1, request.listen_fd});
-  return Standby::Starter([spawn]() -> Result<Standby::Process> {
+  SpawnRequest spawn{plan->path, plan->argv, plan->env, plan->cwd, -1, -1, request.listen_fd};
+  return Standby::Starter([spawn = std::move(spawn)]() mutable -> Result<Standby::Process> {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
     UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
     // Only our end is non-blocking: the app's stdout must behave like an ordinary one.
     ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
-    SpawnRequest request = *spawn;
-    request.stdout_fd = request.stderr_fd = write_end.get();
-    Result<SpawnedProcess> proc = ThreadSpawner().Spawn(request);
+    spawn.stdout_fd = spawn.stderr_fd = write_end.get();
+    Result<SpawnedProcess> proc = ThreadSpawner().Spawn(spawn);
     if (!proc.ok()) return proc.status();
     return Standby::Process{proc->pid, std::move(proc->pidfd), std::move(read_end), {}};
   });
@@ -98,7 +92,8 @@ Status LoopHost::Adopt(Standby::Process process, const LaunchRequest& request,
   // child's execve is through, and reading it plus the file write take ~0.2 ms of CPU that
   // the new process needs more while it starts (on 2 CPUs, a cold start's critical path).
   // Until then PR_SET_PDEATHSIG alone ends the instance if the server dies.
-  loop_.At(loop_.clock().Steady() + kTrackDelay, [this, pid, pod = request.pod] { Track(pid, pod); });
+  loop_.At(loop_.clock().Steady() + kTrackDelay,
+           [this, pid, pod = request.pod] { Track(pid, pod); });
   return Status::Ok();
 }
 

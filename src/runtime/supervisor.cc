@@ -413,8 +413,7 @@ void Supervisor::Arm(Revision& rev) {
 
 void Supervisor::Withdraw(Revision& rev) {
   if (!rev.standby) return;
-  std::shared_ptr<Standby> standby = std::move(rev.standby);
-  rev.standby = nullptr;
+  std::shared_ptr<Standby> standby = std::move(rev.standby);  // leaves rev.standby empty
   standbys_->Remove(rev.key, standby.get());
   int listener = std::exchange(rev.standby_listener, -1);
   std::optional<Result<Standby::Process>> fired = standby->Withdraw();

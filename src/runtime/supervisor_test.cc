@@ -690,7 +690,8 @@ TEST_F(StandbyTest, AnUnrunnableRevisionHasNoStandby) {
   host.launch_error = Status(Code::kNotFound, "image \"/nope\" is not an executable file");
   sup->SetRevision(kKey, Revision());
   EXPECT_FALSE(board.Take(kKey));
-  sup->SetRevision(kKey, json{{"metadata", {{"name", "x"}}}});  // invalid: no containers
+  host.launch_error = Status::Ok();  // runnable, but the revision itself is invalid:
+  sup->SetRevision(kKey, json{{"metadata", {{"name", "x"}}}});  // no containers
   EXPECT_FALSE(board.Take(kKey));
 }
 
