@@ -310,6 +310,7 @@ void Gateway::Stop() {
 }
 
 void Gateway::Impl::DrainWorkers() {
+  for (auto& worker : workers) worker->MarkStopping();
   std::vector<std::future<void>> drained;
   for (auto& worker : workers) {
     std::promise<void> promise;

@@ -96,7 +96,7 @@ Task<void> Worker::AcceptLoop() {
 }
 
 void Worker::BeginStop(std::promise<void> drained) {
-  stopping_ = true;
+  MarkStopping();
   drained_.emplace(std::move(drained));
   acceptor_.Close();
   // OnStop may close a session, which unregisters it: iterate over a copy.

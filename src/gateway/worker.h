@@ -95,7 +95,12 @@ class Worker {
   Rng& rng() { return rng_; }
   WorkerCounters& counters() { return counters_; }
   const WorkerCounters& counters() const { return counters_; }
-  bool stopping() const { return stopping_; }
+  // True from the moment the gateway starts draining, on every worker at once: a response
+  // formatted after Drain was called says `Connection: close` even if this worker has not yet
+  // run its BeginStop. One relaxed load per response.
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  // Any thread: the gateway is draining. BeginStop follows on the worker's thread.
+  void MarkStopping() { stopping_.store(true, std::memory_order_relaxed); }
   void Register(Session* session) { sessions_.insert(session); }
   void Unregister(Session* session);
 
@@ -112,7 +117,7 @@ class Worker {
   // Declared before loop_ so that sessions destroyed with the loop can still unregister.
   std::unordered_set<Session*> sessions_;  // worker thread only
   std::optional<std::promise<void>> drained_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
 
   std::unique_ptr<ioloop::Loop> loop_;
   ioloop::Acceptor acceptor_;
