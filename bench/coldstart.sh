@@ -3,7 +3,8 @@
 # floor: the same binary spawned bare, in the same run.
 #
 #   bench/coldstart.sh [-n TRIALS] [-k SERVICES] [-s rt|nice|none] [--poll-us US]
-#                      [--settle-ms MS] [--floor-settle-ms MS] [-o RAW.tsv] [-K]
+#                      [--settle-ms MS] [--floor-settle-ms MS] [--idle-conns N]
+#                      [-o RAW.tsv] [-K]
 #
 # What a trial is (each one a real cold start):
 #   ebb sockact   a Service whose revision has `ebb.dev/socket-activation: "true"`, scaled to zero
@@ -32,6 +33,12 @@
 # Until session 7 the floor ran with no quiet time, which compared an ebb that started from
 # idle with a floor that did not.
 #
+# Open connections (--idle-conns N, default 0): the driver holds N keep-alive connections to
+# the gateway throughout, each one more descriptor in ebb, as a server under load has. A spawn
+# used to copy the server's whole descriptor table into the child and close it again at execve
+# (~0.25 us per descriptor from idle); with the spawner's reserved slots (src/runtime/spawn.h)
+# the child gets a 64-entry table whatever N is. The floor's table stays small either way.
+#
 # Scheduling (-s): the machine is shared, and on 2 busy cores a newly spawned process waits for
 # a CPU for milliseconds (CFS), which swamps what is being measured. `rt` (default when root)
 # runs ebb serve, the timer and so every helloworld they spawn under SCHED_FIFO priority 1
@@ -46,7 +53,7 @@
 # build) and its helloworld (HELLOWORLD=path; default beside ebb).
 set -euo pipefail
 
-TRIALS=100 SERVICES=10 SCHED="" POLL_US=250 RAW="" KEEP=0 SETTLE="" FLOOR_SETTLE=""
+TRIALS=100 SERVICES=10 SCHED="" POLL_US=250 RAW="" KEEP=0 SETTLE="" FLOOR_SETTLE="" IDLE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) TRIALS=$2; shift 2 ;;
@@ -55,6 +62,7 @@ while [ $# -gt 0 ]; do
     --poll-us) POLL_US=$2; shift 2 ;;
     --settle-ms) SETTLE="--settle-ms $2"; shift 2 ;;
     --floor-settle-ms) FLOOR_SETTLE="--floor-settle-ms $2"; shift 2 ;;
+    --idle-conns) IDLE="--idle-conns $2"; shift 2 ;;
     -o) RAW=$2; shift 2 ;;
     -K) KEEP=1; shift ;;
     -h|--help) awk 'NR>1 && /^#/ { sub(/^# ?/, ""); print; next } NR>1 { exit }' "$0"; exit 0 ;;
@@ -106,6 +114,6 @@ echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   --token "$(cat "$WORK/data/token")" --gateway "$(field gateway)" --admin "$(field admin)" \
   --timer "$WORK/timer" \
   --helloworld "$HELLOWORLD" --trials "$TRIALS" --services "$SERVICES" --poll-us "$POLL_US" \
-  $SETTLE $FLOOR_SETTLE ${RAW:+--raw "$RAW"}
+  $SETTLE $FLOOR_SETTLE $IDLE ${RAW:+--raw "$RAW"}
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) | sched: $SCHED | $(nproc) CPUs"

@@ -13,6 +13,7 @@ import argparse
 import http.client
 import json
 import random
+import socket
 import ssl
 import statistics
 import subprocess
@@ -102,6 +103,38 @@ class Timer:
         return float(out[1])
 
 
+class IdleConnections:
+    """N keep-alive client connections to the gateway, idle during the trials, as a server
+    under load holds them: each is one more open descriptor in ebb. Each made one request;
+    refresh() makes another on each before the gateway's keep-alive timeout (60 s) closes it,
+    between trials, before the quiet time."""
+
+    def __init__(self, gateway, host, n):
+        ip, port = gateway.rsplit(":", 1)
+        self.address, self.host, self.socks = (ip, int(port)), host, []
+        for _ in range(n):
+            self.socks.append(socket.create_connection(self.address))
+        self.refresh()
+
+    def refresh(self):
+        request = f"GET / HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode()
+        for i, s in enumerate(self.socks):
+            try:
+                s.sendall(request)
+                if b"Hello" not in s.recv(4096):
+                    raise OSError("no hello")
+            except OSError:  # closed by the gateway meanwhile: replace it
+                s.close()
+                self.socks[i] = socket.create_connection(self.address)
+                self.socks[i].sendall(request)
+                self.socks[i].recv(4096)
+        self.at = time.monotonic()
+
+    def keep(self):
+        if time.monotonic() - self.at > 30:
+            self.refresh()
+
+
 def pct(values, p):
     """Nearest-rank percentile."""
     v = sorted(values)
@@ -127,6 +160,8 @@ def main():
     ap.add_argument("--settle-ms", type=int, default=30)
     ap.add_argument("--floor-settle-ms", type=int, default=None,
                     help="quiet time before a floor trial (default: --settle-ms)")
+    ap.add_argument("--idle-conns", type=int, default=0,
+                    help="keep-alive client connections held open to the gateway throughout")
     ap.add_argument("--raw")
     a = ap.parse_args()
     floor_settle_ms = a.settle_ms if a.floor_settle_ms is None else a.floor_settle_ms
@@ -157,6 +192,11 @@ def main():
     timer = Timer(a.timer)
     gw_ip, gw_port = a.gateway.rsplit(":", 1)
     wait_until("warm-sa Ready", lambda: api.ready("warm-sa"), 120)
+    idle = None
+    if a.idle_conns > 0:
+        idle = IdleConnections(a.gateway, "warm-sa.default.example.com", a.idle_conns)
+        print(f"holding {a.idle_conns} idle keep-alive connections to the gateway",
+              file=sys.stderr)
     kinds = ["ebb sockact", "ebb port", "ebb warm", "floor sockact", "floor poll", "floor notify"]
     samples = {k: [] for k in kinds}
     waits = []
@@ -164,6 +204,8 @@ def main():
         order = kinds[:]
         random.shuffle(order)
         for kind in order:
+            if idle:
+                idle.keep()
             if kind in pools:
                 name = pools[kind][r % a.services]
                 w0 = time.monotonic()

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <bit>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -36,6 +38,88 @@ constexpr int kResetSignals[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGPIPE, SIGALRM, S
 
 enum Stage : int { kStageSetup = 1, kStageChdir = 2, kStageExec = 3 };
 
+// ---- Low descriptor slots (spawn.h) -------------------------------------------------------
+
+// Descriptors below this are reserved; the child keeps only those. One 64-bit word of the
+// kernel's open-descriptor bitmap, which is the unit it copies in.
+constexpr int kSlotLimit = 64;
+constexpr int kSlotsPerSpawn = 3;  // stdout, stderr, listener
+
+struct SlotPool {
+  // Bit i set: descriptor i is a free slot (a /dev/null placeholder). Slots start at
+  // kFirstHighFd, so that the child's dup3 onto 0..3 never overwrites one it still reads.
+  std::atomic<std::uint64_t> free{0};
+  std::atomic<int> devnull{-1};  // a placeholder that is never a slot: stdin, and the refill
+};
+
+SlotPool& Slots() {
+  static SlotPool pool;
+  return pool;
+}
+
+// Takes kSlotsPerSpawn free slots, lowest first; false when fewer are free.
+bool ClaimSlots(int (&out)[kSlotsPerSpawn]) {
+  SlotPool& pool = Slots();
+  std::uint64_t seen = pool.free.load(std::memory_order_acquire);
+  for (;;) {
+    if (std::popcount(seen) < kSlotsPerSpawn) return false;
+    std::uint64_t rest = seen;
+    std::uint64_t taken = 0;
+    for (int& fd : out) {
+      fd = std::countr_zero(rest);
+      taken |= std::uint64_t{1} << fd;
+      rest &= rest - 1;
+    }
+    if (pool.free.compare_exchange_weak(seen, seen & ~taken, std::memory_order_acquire)) {
+      return true;
+    }
+  }
+}
+
+void ReleaseSlots(const int (&slots)[kSlotsPerSpawn]) {
+  std::uint64_t bits = 0;
+  for (int fd : slots) bits |= std::uint64_t{1} << fd;
+  Slots().free.fetch_or(bits, std::memory_order_release);
+}
+
+// A spawn's three slots while it holds them: the child's descriptors are put there, and
+// whatever happens they are refilled with /dev/null and freed at the end (so that, say, the
+// parent holds no extra write end of the stdout pipe).
+class SlotLease {
+ public:
+  // Not active (`ok()` false) when slots are off or none are free.
+  explicit SlotLease(bool wanted) {
+    devnull_ = Slots().devnull.load(std::memory_order_relaxed);
+    active_ = wanted && devnull_ >= 0 && ClaimSlots(slots_);
+  }
+  ~SlotLease() {
+    if (!active_) return;
+    for (int i = 0; i < kSlotsPerSpawn; ++i) {
+      if (filled_[i]) ::dup3(devnull_, slots_[i], O_CLOEXEC);
+    }
+    ReleaseSlots(slots_);
+  }
+  SlotLease(const SlotLease&) = delete;
+  SlotLease& operator=(const SlotLease&) = delete;
+
+  bool ok() const { return active_; }
+  int devnull() const { return devnull_; }
+  // The slot that now refers to `fd` (-1: none; /dev/null for -2, which needs no slot).
+  Result<int> Put(int i, int fd) {
+    if (fd == -1) return -1;
+    if (fd == -2) return devnull_;
+    if (::dup3(fd, slots_[i], O_CLOEXEC) < 0) return ErrnoStatus("dup3", errno);
+    filled_[i] = true;
+    return slots_[i];
+  }
+
+ private:
+  bool active_ = false;
+  int devnull_ = -1;
+  int slots_[kSlotsPerSpawn] = {};
+  bool filled_[kSlotsPerSpawn] = {};
+};
+
 struct ChildArgs {
   const char* path;
   char* const* argv;
@@ -45,6 +129,7 @@ struct ChildArgs {
   int report_fd;     // the failure pipe when memory is not shared (kSharedMemory false), or -1
   char* listen_pid;  // kPidDigits + 1 bytes inside the LISTEN_PID env entry, or nullptr
   pid_t parent;
+  bool unshare_table;  // the table is shared (CLONE_FILES): keep only fds < kSlotLimit first
   // (stage, errno) of a failure. With CLONE_VM the child writes it into the parent's memory
   // before it exits, and clone() returns only after that (CLONE_VFORK): no pipe to make,
   // read and close on every spawn.
@@ -119,6 +204,11 @@ EBB_CHILD_CODE void ChildSetup(ChildArgs& a) {
 
 EBB_CHILD_CODE int ChildMain(void* arg) {
   ChildArgs& a = *static_cast<ChildArgs*>(arg);
+  // Before anything touches a descriptor: until this returns, the table is the server's.
+  if (a.unshare_table) {
+    long rc = Sys(SYS_close_range, kSlotLimit, ~0U, CLOSE_RANGE_UNSHARE);
+    if (rc < 0) ChildFail(a, kStageSetup, rc);
+  }
   ChildSetup(a);
   long rc = a.cwd != nullptr ? Sys(SYS_chdir, reinterpret_cast<long>(a.cwd)) : 0;
   if (rc < 0) ChildFail(a, kStageChdir, rc);
@@ -167,6 +257,7 @@ struct ChildFds {
 // Signals stay blocked in the child until just before execve, so that no server handler runs
 // on the shared memory in between. Returns the pid (or -1 and *err).
 pid_t CloneChild(ChildArgs& args, char* stack_top, int* pidfd, int* err) {
+  const int share_table = args.unshare_table ? CLONE_FILES : 0;
   sigset_t all, old;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -175,13 +266,15 @@ pid_t CloneChild(ChildArgs& args, char* stack_top, int* pidfd, int* err) {
   // the child, which corrupts it when the child shares our memory; its vfork() is a real
   // fork(). Only sanitizer builds take this path.
   (void)stack_top;
+  (void)share_table;  // no slots under TSan (ProcessSpawner::Spawn)
   pid_t pid = ::vfork();
   if (pid == 0) ChildMain(&args);
   *err = errno;
   if (pid > 0) *pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
 #else
   pid_t pid =
-      ::clone(ChildMain, stack_top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args, pidfd);
+      ::clone(ChildMain, stack_top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | share_table | SIGCHLD,
+              &args, pidfd);
   *err = errno;
 #endif
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
@@ -240,7 +333,34 @@ Result<SpawnedProcess> Collect(const SpawnRequest& req, pid_t pid, int pidfd,
 
 }  // namespace
 
-ProcessSpawner::ProcessSpawner() : parent_(::getpid()) {
+int ReserveSpawnSlots() {
+  SlotPool& pool = Slots();
+  static const int reserved = [&pool] {
+    if (!kSharedMemory) return 0;  // TSan: vfork cannot share the table
+    if (::syscall(SYS_close_range, ~0U, ~0U, 0) != 0) return 0;  // before Linux 5.9
+    int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull < 0) return 0;
+    // Every free descriptor below the limit becomes a placeholder (fcntl returns the lowest
+    // free one), so that nothing the server opens later lands there.
+    std::uint64_t slots = 0;
+    for (;;) {
+      int fd = ::fcntl(devnull, F_DUPFD_CLOEXEC, 3);
+      if (fd < 0) break;
+      if (fd >= kSlotLimit) {
+        ::close(fd);
+        break;
+      }
+      if (fd >= kFirstHighFd) slots |= std::uint64_t{1} << fd;
+    }
+    if (devnull >= kSlotLimit) return 0;  // the low descriptors were taken already
+    pool.devnull.store(devnull, std::memory_order_relaxed);
+    pool.free.store(slots, std::memory_order_release);
+    return std::popcount(slots);
+  }();
+  return reserved;
+}
+
+ProcessSpawner::ProcessSpawner(bool use_slots) : parent_(::getpid()), use_slots_(use_slots) {
   stack_ = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   stack_top_ = stack_ == MAP_FAILED ? nullptr : static_cast<char*>(stack_) + kStackSize;
@@ -257,27 +377,41 @@ Result<SpawnedProcess> ProcessSpawner::Spawn(const SpawnRequest& req) {
   if (req.argv.empty()) return Status(Code::kInvalid, "spawn: empty argv");
   if (!devnull_.valid()) return Status(Code::kInternal, "spawn: cannot open /dev/null");
   ExecBuffers bufs(req);
+  SlotLease lease(use_slots_ && kSharedMemory);
   UniqueFd report_read, report_write;
-  if (!kSharedMemory) {
-    int report[2];
-    if (::pipe2(report, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
-    report_read.reset(report[0]);
-    report_write.reset(report[1]);
+  ChildFds fds;
+  if (lease.ok()) {
+    Result<int> out = lease.Put(0, req.stdout_fd >= 0 ? req.stdout_fd : -2);
+    Result<int> err = lease.Put(1, req.stderr_fd >= 0 ? req.stderr_fd : -2);
+    Result<int> listen = lease.Put(2, req.listen_fd >= 0 ? req.listen_fd : -1);
+    for (const Result<int>* r : {&out, &err, &listen}) {
+      if (!r->ok()) return r->status();
+    }
+    fds.in = lease.devnull(), fds.out = *out, fds.err = *err, fds.listen = *listen;
+  } else {
+    if (!kSharedMemory) {
+      int report[2];
+      if (::pipe2(report, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
+      report_read.reset(report[0]);
+      report_write.reset(report[1]);
+    }
+    Result<ChildFds> prepared = ChildFds::Prepare(req, devnull_.get(), std::move(report_write));
+    if (!prepared.ok()) return prepared.status();
+    fds = std::move(*prepared);
   }
-  Result<ChildFds> fds = ChildFds::Prepare(req, devnull_.get(), std::move(report_write));
-  if (!fds.ok()) return fds.status();
   ChildArgs args{req.path.c_str(), bufs.argv.data(),
                  bufs.envp.data(), req.cwd.empty() ? nullptr : req.cwd.c_str(),
-                 fds->in,          fds->out,
-                 fds->err,         fds->listen,
-                 fds->report,      bufs.listen_pid,
-                 parent_,          {0, 0}};
+                 fds.in,           fds.out,
+                 fds.err,          fds.listen,
+                 fds.report,       bufs.listen_pid,
+                 parent_,          lease.ok(),
+                 {0, 0}};
   int pidfd = -1;
   int clone_errno = 0;
   pid_t pid = CloneChild(args, stack_top_, &pidfd, &clone_errno);
   // Close our copies of the report pipe's write end, so that read() sees EOF on success.
-  fds->report_write.reset();
-  fds->keep.clear();
+  fds.report_write.reset();
+  fds.keep.clear();
   if (pid < 0) return ErrnoStatus("clone", clone_errno);
   return Collect(req, pid, pidfd, args, report_read.get());
 }

@@ -7,10 +7,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace ebb::runtime {
 namespace {
@@ -21,13 +24,14 @@ struct Output {
 };
 
 // Spawns `script` under /bin/sh with stdout on a pipe; returns what it printed and its status.
-Output RunShell(const std::string& script, SpawnRequest req = {}) {
+// It reads to EOF: a write end of the pipe left behind in the server would hang it.
+Output RunShell(const std::string& script, SpawnRequest req = {}, bool use_slots = false) {
   int fds[2];
   EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
   req.path = "/bin/sh";
   req.argv = {"sh", "-c", script};
   req.stdout_fd = fds[1];
-  ProcessSpawner spawner;
+  ProcessSpawner spawner(use_slots);
   Result<SpawnedProcess> proc = spawner.Spawn(req);
   ::close(fds[1]);
   Output out;
@@ -146,6 +150,108 @@ TEST(ProcessSpawner, TheChildDiesWithTheThreadThatSpawnedIt) {
   ::waitpid(proc.pid, &status, 0);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
+}
+
+// ---- With reserved slots (what `ebb serve` does first) -------------------------------------
+
+// The descriptors of the calling process that are open, by number.
+std::vector<int> OpenFds() {
+  std::vector<int> fds;
+  for (int fd = 0; fd < 1024; ++fd) {
+    if (::fcntl(fd, F_GETFD) >= 0) fds.push_back(fd);
+  }
+  return fds;
+}
+
+bool IsDevNull(int fd) {
+  struct stat a {}, b{};
+  return ::fstat(fd, &a) == 0 && ::stat("/dev/null", &b) == 0 && a.st_rdev == b.st_rdev &&
+         S_ISCHR(a.st_mode);
+}
+
+TEST(ProcessSpawnerSlots, ReservationTakesEveryFreeLowDescriptor) {
+  int slots = ReserveSpawnSlots();
+  ASSERT_GE(slots, 3);
+  EXPECT_EQ(ReserveSpawnSlots(), slots);  // idempotent
+  for (int fd = 3; fd < 64; ++fd) EXPECT_GE(::fcntl(fd, F_GETFD), 0) << fd;
+  int next = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(next, 64);
+  ::close(next);
+}
+
+TEST(ProcessSpawnerSlots, TheChildSeesOnlyItsOwnDescriptors) {
+  ASSERT_GE(ReserveSpawnSlots(), 3);
+  int leaky = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC; >= 64 now
+  int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(sock, 0);
+  SpawnRequest req;
+  req.listen_fd = sock;
+  // ls runs as the shell's child and lists the shell's table: stdin, the stdout pipe, stderr
+  // (/dev/null) and the listener, nothing of the server's.
+  Output out = RunShell("ls /proc/$$/fd | sort -n | tr '\\n' ' '; readlink /proc/$$/fd/0 "
+                        "/proc/$$/fd/2; readlink /proc/$$/fd/3 | cut -c1-8",
+                        req, true);
+  ::close(sock);
+  ::close(leaky);
+  EXPECT_EQ(out.text, "0 1 2 3 /dev/null\n/dev/null\nsocket:[\n");
+  EXPECT_EQ(out.status, 0);
+}
+
+TEST(ProcessSpawnerSlots, TheServerTableIsAsBeforeAfterASpawn) {
+  ASSERT_GE(ReserveSpawnSlots(), 3);
+  std::vector<int> before = OpenFds();
+  int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  SpawnRequest req;
+  req.listen_fd = sock;
+  Output out = RunShell("echo ok", req, true);  // returns at EOF: no write end was kept
+  ::close(sock);
+  EXPECT_EQ(out.text, "ok\n");
+  EXPECT_EQ(OpenFds(), before);
+  for (int fd = 10; fd < 64; ++fd) EXPECT_TRUE(IsDevNull(fd)) << fd;  // the slots are refilled
+}
+
+// More spawns at once than there are slots for: those without fall back to copying the
+// table, and every child still gets its own stdout.
+TEST(ProcessSpawnerSlots, ConcurrentSpawnsShareTheSlots) {
+  ASSERT_GE(ReserveSpawnSlots(), 3);
+  std::vector<int> before = OpenFds();
+  constexpr int kThreads = 24, kEach = 5;
+  std::vector<std::string> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &got] {
+      for (int i = 0; i < kEach; ++i) {
+        got[t] += RunShell("echo " + std::to_string(t), {}, true).text;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) {
+    std::string want;
+    for (int i = 0; i < kEach; ++i) want += std::to_string(t) + "\n";
+    EXPECT_EQ(got[t], want);
+  }
+  EXPECT_EQ(OpenFds(), before);
+}
+
+TEST(ProcessSpawnerSlots, FailuresAreReportedAndTheSlotsFreed) {
+  ASSERT_GE(ReserveSpawnSlots(), 3);
+  ProcessSpawner spawner;
+  std::vector<int> before = OpenFds();
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  SpawnRequest req{"/nonexistent/app", {"app"}, {}, ""};
+  req.stdout_fd = fds[1];
+  for (int i = 0; i < 30; ++i) {  // more than the slots: a leak would run out
+    Result<SpawnedProcess> proc = spawner.Spawn(req);
+    EXPECT_EQ(proc.status().message(), "exec /nonexistent/app: No such file or directory");
+  }
+  req.stdout_fd = 1000;  // not open
+  EXPECT_EQ(spawner.Spawn(req).status().code(), Code::kInternal);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  EXPECT_EQ(OpenFds(), before);
+  EXPECT_EQ(RunShell("echo fine", {}, true).text, "fine\n");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "api/codec.h"
 #include "common/clock.h"
+#include "runtime/spawn.h"
 #include "serve/server.h"
 
 namespace ebb::serve {
@@ -99,6 +100,9 @@ Status MakeDataDir(const std::string& dir) {
 }  // namespace
 
 Status Run(const Options& o) {
+  // First, while nothing else is open: descriptors below 64 become the spawner's slots, so that
+  // starting an instance does not copy (and close again) every connection the server holds.
+  runtime::ReserveSpawnSlots();
   // Block the stop signals before any thread starts so that only sigwait below receives them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
