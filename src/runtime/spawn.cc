@@ -338,11 +338,14 @@ int ReserveSpawnSlots() {
   static const int reserved = [&pool] {
     if (!kSharedMemory) return 0;  // TSan: vfork cannot share the table
     if (::syscall(SYS_close_range, ~0U, ~0U, 0) != 0) return 0;  // before Linux 5.9
+    // May be 0..2 when the server was started with stdio closed: it then stays there, and
+    // /dev/null is as good a stdin as any.
     int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0) return 0;
     // Every free descriptor below the limit becomes a placeholder (fcntl returns the lowest
     // free one), so that nothing the server opens later lands there.
-    std::uint64_t slots = 0;
+    std::uint64_t high = 0;  // the placeholders >= kFirstHighFd
+    if (devnull >= kFirstHighFd && devnull < kSlotLimit) high |= std::uint64_t{1} << devnull;
     for (;;) {
       int fd = ::fcntl(devnull, F_DUPFD_CLOEXEC, 3);
       if (fd < 0) break;
@@ -350,10 +353,15 @@ int ReserveSpawnSlots() {
         ::close(fd);
         break;
       }
-      if (fd >= kFirstHighFd) slots |= std::uint64_t{1} << fd;
+      if (fd >= kFirstHighFd) high |= std::uint64_t{1} << fd;
     }
-    if (devnull >= kSlotLimit) return 0;  // the low descriptors were taken already
-    pool.devnull.store(devnull, std::memory_order_relaxed);
+    if (devnull >= kSlotLimit) ::close(devnull);
+    if (std::popcount(high) <= kSlotsPerSpawn) return 0;  // the low descriptors were taken
+    // The lowest becomes the children's stdin and the refill; it is >= kFirstHighFd like the
+    // slots, so that the child's dup3 onto 0..3 never has equal descriptors.
+    int placeholder = std::countr_zero(high);
+    pool.devnull.store(placeholder, std::memory_order_relaxed);
+    std::uint64_t slots = high & ~(std::uint64_t{1} << placeholder);
     pool.free.store(slots, std::memory_order_release);
     return std::popcount(slots);
   }();

@@ -179,6 +179,21 @@ TEST(ProcessSpawnerSlots, ReservationTakesEveryFreeLowDescriptor) {
   ::close(next);
 }
 
+// A server started with stdin closed: /dev/null lands on 0, and the children's stdin must
+// still come from a descriptor >= 10 (dup3 onto 0 from 0 would fail every spawn). (Under
+// ctest each test is its own process, so this reservation is the first.)
+TEST(ProcessSpawnerSlots, AServerWithoutStdinStillSpawns) {
+  int saved = ::fcntl(0, F_DUPFD_CLOEXEC, 100);
+  ::close(0);
+  int slots = ReserveSpawnSlots();
+  Output out = RunShell("readlink /proc/$$/fd/0", {}, true);
+  ::dup2(saved, 0);
+  ::close(saved);
+  EXPECT_GE(slots, 3);
+  EXPECT_EQ(out.text, "/dev/null\n");
+  EXPECT_EQ(out.status, 0);
+}
+
 TEST(ProcessSpawnerSlots, TheChildSeesOnlyItsOwnDescriptors) {
   ASSERT_GE(ReserveSpawnSlots(), 3);
   int leaky = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC; >= 64 now
