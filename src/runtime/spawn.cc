@@ -390,7 +390,10 @@ Result<SpawnedProcess> ProcessSpawner::Spawn(const SpawnRequest& req) {
   ChildFds fds;
   if (lease.ok()) {
     Result<int> out = lease.Put(0, req.stdout_fd >= 0 ? req.stdout_fd : -2);
-    Result<int> err = lease.Put(1, req.stderr_fd >= 0 ? req.stderr_fd : -2);
+    // One pipe for both (as the runtime does) needs one slot.
+    Result<int> err = req.stderr_fd >= 0 && req.stderr_fd == req.stdout_fd
+                          ? out
+                          : lease.Put(1, req.stderr_fd >= 0 ? req.stderr_fd : -2);
     Result<int> listen = lease.Put(2, req.listen_fd >= 0 ? req.listen_fd : -1);
     for (const Result<int>* r : {&out, &err, &listen}) {
       if (!r->ok()) return r->status();

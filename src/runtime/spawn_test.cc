@@ -225,6 +225,29 @@ TEST(ProcessSpawnerSlots, TheServerTableIsAsBeforeAfterASpawn) {
   for (int fd = 10; fd < 64; ++fd) EXPECT_TRUE(IsDevNull(fd)) << fd;  // the slots are refilled
 }
 
+// The runtime gives an instance one pipe for stdout and stderr: both arrive, in order, and the
+// pipe reaches EOF when the child exits (no slot kept a write end).
+TEST(ProcessSpawnerSlots, OnePipeForStdoutAndStderr) {
+  ASSERT_GE(ReserveSpawnSlots(), 3);
+  ProcessSpawner spawner;
+  std::vector<int> before = OpenFds();
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  SpawnRequest req{"/bin/sh", {"sh", "-c", "echo out; echo err >&2"}, {}, ""};
+  req.stdout_fd = req.stderr_fd = fds[1];
+  Result<SpawnedProcess> proc = spawner.Spawn(req);
+  ::close(fds[1]);
+  ASSERT_TRUE(proc.ok()) << proc.status().ToString();
+  std::string text;
+  char buf[256];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, n);
+  ::close(fds[0]);
+  ::waitpid(proc->pid, nullptr, 0);
+  proc->pidfd.reset();
+  EXPECT_EQ(text, "out\nerr\n");
+  EXPECT_EQ(OpenFds(), before);
+}
+
 // More spawns at once than there are slots for: those without fall back to copying the
 // table, and every child still gets its own stdout.
 TEST(ProcessSpawnerSlots, ConcurrentSpawnsShareTheSlots) {
