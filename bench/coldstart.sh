@@ -36,7 +36,7 @@
 # Open connections (--idle-conns N, default 0): the driver holds N keep-alive connections to
 # the gateway throughout, each one more descriptor in ebb, as a server under load has. A spawn
 # used to copy the server's whole descriptor table into the child and close it again at execve
-# (~0.25 us per descriptor from idle); with the spawner's reserved slots (src/runtime/spawn.h)
+# (0.25-0.3 ms more per cold start with N = 500); with the spawner's reserved slots (spawn.h)
 # the child gets a 64-entry table whatever N is. The floor's table stays small either way.
 #
 # Scheduling (-s): the machine is shared, and on 2 busy cores a newly spawned process waits for

@@ -13,8 +13,8 @@
 //
 // The descriptor table. A plain clone copies the server's whole table into the child, and
 // execve then closes every copy: one cold struct file (and inode) per descriptor, twice. With
-// a few hundred client connections open that is 0.1 ms and more on every cold start (measured
-// in session 8: 400 descriptors add ~0.1 ms to a spawn from idle). So, once the server has
+// 500 client connections open that added 0.25-0.3 ms to every cold start (bench/coldstart.sh
+// --idle-conns 500). So, once the server has
 // called ReserveSpawnSlots at startup, every descriptor below 64 belongs to the spawner: each
 // spawn puts its child's stdout, stderr and listener into three of those "slots" (dup3), the
 // child shares the table (CLONE_FILES) and first unshares it keeping only the descriptors
