@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@ enum Stage : int { kStageSetup = 1, kStageChdir = 2, kStageExec = 3 };
 // kernel's open-descriptor bitmap, which is the unit it copies in.
 constexpr int kSlotLimit = 64;
 constexpr int kSlotsPerSpawn = 3;  // stdout, stderr, listener
+constexpr rlim_t kMinFilesForSlots = 1024;  // RLIMIT_NOFILE below this: no slots
 
 struct SlotPool {
   // Bit i set: descriptor i is a free slot (a /dev/null placeholder). Slots start at
@@ -338,6 +340,9 @@ int ReserveSpawnSlots() {
   static const int reserved = [&pool] {
     if (!kSharedMemory) return 0;  // TSan: vfork cannot share the table
     if (::syscall(SYS_close_range, ~0U, ~0U, 0) != 0) return 0;  // before Linux 5.9
+    // 61 placeholders must leave the server plenty: not under a small descriptor limit.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur < kMinFilesForSlots) return 0;
     // May be 0..2 when the server was started with stdio closed: it then stays there, and
     // /dev/null is as good a stdin as any.
     int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -192,6 +193,23 @@ TEST(ProcessSpawnerSlots, AServerWithoutStdinStillSpawns) {
   EXPECT_GE(slots, 3);
   EXPECT_EQ(out.text, "/dev/null\n");
   EXPECT_EQ(out.status, 0);
+}
+
+// Under a small descriptor limit the 61 placeholders would starve the server: none are made.
+// (Under ctest each test is its own process, so this reservation is the first.)
+TEST(ProcessSpawnerSlots, NoSlotsUnderASmallDescriptorLimit) {
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit small = saved;
+  small.rlim_cur = 200;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &small), 0);
+  std::vector<int> before = OpenFds();
+  int slots = ReserveSpawnSlots();
+  std::vector<int> after = OpenFds();
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  EXPECT_EQ(slots, 0);
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(RunShell("echo fine", {}, true).text, "fine\n");  // copies the table instead
 }
 
 TEST(ProcessSpawnerSlots, TheChildSeesOnlyItsOwnDescriptors) {
