@@ -1,12 +1,12 @@
 // `ebb load` and `ebb load report`: CLI11 wiring and the run of one attack (load.h).
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 
+#include "common/file_limit.h"
 #include "load/attack.h"
 #include "load/load.h"
 #include "load/load_flags.h"
@@ -192,14 +192,6 @@ void InstallSignalHandlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-// Thousands of connections need as many file descriptors: raise the soft limit to the hard one.
-void RaiseFileLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-}
-
 }  // namespace
 
 int Run(const std::vector<std::string>& args, Environment& env) {
@@ -235,7 +227,7 @@ int Run(const std::vector<std::string>& args, Environment& env) {
 int Main(const std::vector<std::string>& args, InstanceCounterFactory instance_counters) {
   static const RealClock clock;
   InstallSignalHandlers();
-  RaiseFileLimit();
+  RaiseFileLimit();  // thousands of connections need as many descriptors
   Environment env{std::cout,
                   std::cerr,
                   std::cin,

@@ -54,6 +54,17 @@ struct SlotPool {
   std::atomic<int> devnull{-1};  // a placeholder that is never a slot: stdin, and the refill
 };
 
+// The RLIMIT_NOFILE children get (SetChildFileLimit); written once at startup.
+struct ChildFileLimit {
+  std::atomic<bool> set{false};
+  rlimit limit{};
+};
+
+ChildFileLimit& FileLimitForChildren() {
+  static ChildFileLimit child;
+  return child;
+}
+
 SlotPool& Slots() {
   static SlotPool pool;
   return pool;
@@ -76,6 +87,11 @@ bool ClaimSlots(int (&out)[kSlotsPerSpawn]) {
       return true;
     }
   }
+}
+
+const rlimit* ChildLimit() {
+  const ChildFileLimit& child = FileLimitForChildren();
+  return child.set.load(std::memory_order_acquire) ? &child.limit : nullptr;
 }
 
 void ReleaseSlots(const int (&slots)[kSlotsPerSpawn]) {
@@ -132,6 +148,7 @@ struct ChildArgs {
   char* listen_pid;  // kPidDigits + 1 bytes inside the LISTEN_PID env entry, or nullptr
   pid_t parent;
   bool unshare_table;  // the table is shared (CLONE_FILES): keep only fds < kSlotLimit first
+  const rlimit* file_limit;  // RLIMIT_NOFILE to set, or nullptr
   // (stage, errno) of a failure. With CLONE_VM the child writes it into the parent's memory
   // before it exits, and clone() returns only after that (CLONE_VFORK): no pipe to make,
   // read and close on every spawn.
@@ -195,6 +212,10 @@ EBB_CHILD_CODE void ChildSetup(ChildArgs& a) {
   if (rc >= 0) rc = Sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
   if (rc < 0) ChildFail(a, kStageSetup, rc);
   if (Sys(SYS_getppid) != a.parent) Sys(SYS_exit_group, 127);  // the server died already
+  // Lowering a soft limit cannot fail; a child left with the server's is not worth failing.
+  if (a.file_limit != nullptr) {
+    Sys(SYS_prlimit64, 0, RLIMIT_NOFILE, reinterpret_cast<long>(a.file_limit), 0);
+  }
   // Sources are all >= kFirstHighFd, so dup3 never sees equal descriptors.
   const int from[] = {a.in_fd, a.out_fd, a.err_fd, a.listen_fd};
   for (int to = 0; to < 4 && from[to] >= 0; ++to) {
@@ -373,6 +394,12 @@ int ReserveSpawnSlots() {
   return reserved;
 }
 
+void SetChildFileLimit(const rlimit& limit) {
+  ChildFileLimit& child = FileLimitForChildren();
+  child.limit = limit;
+  child.set.store(true, std::memory_order_release);
+}
+
 ProcessSpawner::ProcessSpawner(bool use_slots) : parent_(::getpid()), use_slots_(use_slots) {
   stack_ = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -421,7 +448,7 @@ Result<SpawnedProcess> ProcessSpawner::Spawn(const SpawnRequest& req) {
                  fds.err,          fds.listen,
                  fds.report,       bufs.listen_pid,
                  parent_,          lease.ok(),
-                 {0, 0}};
+                 ChildLimit(),     {0, 0}};
   int pidfd = -1;
   int clone_errno = 0;
   pid_t pid = CloneChild(args, stack_top_, &pidfd, &clone_errno);

@@ -28,6 +28,7 @@
 // different threads share the slots (lock-free).
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -64,6 +65,12 @@ struct SpawnedProcess {
 // descriptors are taken). Call once, early in main, before threads open descriptors: those
 // opened later are all >= 64. Idempotent.
 int ReserveSpawnSlots();
+
+// Every child started after this gets `limit` as its RLIMIT_NOFILE: the server raises its own
+// (common/file_limit.h) and gives apps back the limit it was started with, so that no app
+// sees a changed environment (some walk every descriptor up to the limit). One prlimit in the
+// child. Call at startup, before spawning.
+void SetChildFileLimit(const rlimit& limit);
 
 class ProcessSpawner {
  public:

@@ -13,6 +13,7 @@
 
 #include "api/codec.h"
 #include "common/clock.h"
+#include "common/file_limit.h"
 #include "runtime/spawn.h"
 #include "serve/server.h"
 
@@ -100,7 +101,12 @@ Status MakeDataDir(const std::string& dir) {
 }  // namespace
 
 Status Run(const Options& o) {
-  // First, while nothing else is open: descriptors below 64 become the spawner's slots, so that
+  // A gateway holds a descriptor per connection: raise the soft limit to the hard one, and give
+  // the apps the limit ebb was started with.
+  if (std::optional<rlimit> started_with = RaiseFileLimit()) {
+    runtime::SetChildFileLimit(*started_with);
+  }
+  // Then, while nothing else is open: descriptors below 64 become the spawner's slots, so that
   // starting an instance does not copy (and close again) every connection the server holds.
   runtime::ReserveSpawnSlots();
   // Block the stop signals before any thread starts so that only sigwait below receives them.
