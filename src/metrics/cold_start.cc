@@ -19,24 +19,42 @@ void ColdStartTracker::InstanceReady(const std::string& revision, Time spawned, 
   Pending& p = it->second;
   p.spawned = std::max(spawned, p.parked);
   p.ready = std::max(ready, *p.spawned);
+  if (p.first_byte) {
+    // The byte came first: the instance was ready by then whatever the report says.
+    p.ready = std::max(std::min(*p.ready, *p.first_byte), *p.spawned);
+    Time t = *p.first_byte;
+    Complete(revision, p, t);
+    pending_.erase(it);
+  }
 }
 
 void ColdStartTracker::FirstByte(const std::string& revision, Time t) {
   auto it = pending_.find(revision);
-  if (it == pending_.end() || !it->second.ready) return;
-  const Pending& p = it->second;
-  t = std::max(t, *p.ready);
+  if (it == pending_.end()) return;
+  Pending& p = it->second;
+  if (!p.ready) {
+    if (!p.first_byte) p.first_byte = t;
+    return;
+  }
+  Complete(revision, p, t);
+  pending_.erase(it);
+}
+
+void ColdStartTracker::Complete(const std::string& revision, const Pending& p, Time first_byte) {
+  Time t = std::max(first_byte, *p.ready);
   Totals& totals = totals_[revision];
   const Bounds& bounds = ColdStartBounds();
   totals.spawn.Observe(bounds, *p.spawned - p.parked);
   totals.ready.Observe(bounds, *p.ready - *p.spawned);
   totals.first_byte.Observe(bounds, t - *p.ready);
   totals.total.Observe(bounds, t - p.parked);
-  pending_.erase(it);
 }
 
 void ColdStartTracker::ScaledToZero(const std::string& revision) {
-  if (pending_.erase(revision) > 0) ++totals_[revision].abandoned;
+  auto it = pending_.find(revision);
+  if (it == pending_.end()) return;
+  if (!it->second.first_byte) ++totals_[revision].abandoned;
+  pending_.erase(it);
 }
 
 void ColdStartTracker::Forget(const std::string& revision) {

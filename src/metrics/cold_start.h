@@ -16,7 +16,9 @@
 //
 // Each completed cold start is observed once into each histogram. One that never completes —
 // the revision is scaled back to zero before any parked request got a byte (they timed out or
-// left, or no instance ever became ready) — is counted as abandoned instead.
+// left, or no instance ever became ready) — is counted as abandoned instead. One whose byte
+// came but whose instance was never reported ready (it exited at once) has no phases to
+// observe and is not counted either way.
 //
 // Pure bookkeeping: times are passed in; no clock, no lock (the caller serialises calls).
 #pragma once
@@ -47,7 +49,9 @@ class ColdStartTracker {
   // An instance of `revision` spawned at `spawned` became ready at `ready`.
   void InstanceReady(const std::string& revision, Time spawned, Time ready);
   // A request that parked while its revision had no ready instance got its first response
-  // byte from an instance at `t`.
+  // byte from an instance at `t`. With socket activation the gateway sends to the instance as
+  // soon as it is spawned, so its first byte may arrive before its readiness is reported:
+  // the byte is then held, and InstanceReady completes the cold start.
   void FirstByte(const std::string& revision, Time t);
   // The revision is scaled to zero instances.
   void ScaledToZero(const std::string& revision);
@@ -61,7 +65,10 @@ class ColdStartTracker {
   struct Pending {
     Time parked;
     std::optional<Time> spawned, ready;
+    std::optional<Time> first_byte;  // came before `ready` was known
   };
+
+  void Complete(const std::string& revision, const Pending& p, Time first_byte);
 
   std::map<std::string, Pending> pending_;
   std::map<std::string, Totals> totals_;

@@ -64,12 +64,50 @@ TEST(ColdStartTrackerTest, ParkingBehindReadyInstancesIsNoColdStart) {
   EXPECT_TRUE(t.totals().empty());
 }
 
-TEST(ColdStartTrackerTest, FirstByteBeforeReadyIsIgnored) {
+// Socket activation: the gateway sends to the instance as soon as it is spawned, and its
+// answer can beat the report that it is ready.
+TEST(ColdStartTrackerTest, FirstByteBeforeTheReadyReportWaitsForIt) {
   ColdStartTracker t;
   t.Parked(kRev, At(0), true);
-  t.FirstByte(kRev, At(1));
+  t.FirstByte(kRev, At(5));
   EXPECT_TRUE(t.InProgress(kRev));
   EXPECT_EQ(t.totals().at(kRev).total.count(), 0u);
+  t.FirstByte(kRev, At(6));  // a later response of the same cold start: the first one counts
+  t.InstanceReady(kRev, At(1), At(2));
+  EXPECT_FALSE(t.InProgress(kRev));
+  const auto& totals = t.totals().at(kRev);
+  EXPECT_EQ(totals.total.count(), 1u);
+  EXPECT_EQ(totals.spawn.sum_ns, Ns(1));
+  EXPECT_EQ(totals.ready.sum_ns, Ns(1));
+  EXPECT_EQ(totals.first_byte.sum_ns, Ns(3));
+  EXPECT_EQ(totals.total.sum_ns, Ns(5));
+  t.ScaledToZero(kRev);
+  EXPECT_EQ(t.totals().at(kRev).abandoned, 0u);
+}
+
+// A report of readiness stamped after the byte it answered (its clock was read later): the
+// instance was ready by the byte.
+TEST(ColdStartTrackerTest, AReadyReportLaterThanTheByteIsCappedAtTheByte) {
+  ColdStartTracker t;
+  t.Parked(kRev, At(0), true);
+  t.FirstByte(kRev, At(4));
+  t.InstanceReady(kRev, At(1), At(9));
+  const auto& totals = t.totals().at(kRev);
+  EXPECT_EQ(totals.ready.sum_ns, Ns(3));
+  EXPECT_EQ(totals.first_byte.sum_ns, Ns(0));
+  EXPECT_EQ(totals.total.sum_ns, Ns(4));
+}
+
+// The instance answered and exited before it was reported ready: no phases to observe, and
+// nobody was left waiting either.
+TEST(ColdStartTrackerTest, AnsweredButNeverReportedReadyIsNeitherObservedNorAbandoned) {
+  ColdStartTracker t;
+  t.Parked(kRev, At(0), true);
+  t.FirstByte(kRev, At(4));
+  t.ScaledToZero(kRev);
+  EXPECT_FALSE(t.InProgress(kRev));
+  EXPECT_EQ(t.totals().at(kRev).total.count(), 0u);
+  EXPECT_EQ(t.totals().at(kRev).abandoned, 0u);
 }
 
 TEST(ColdStartTrackerTest, ReadyInstanceThatLeftIsReplacedByTheNextOne) {

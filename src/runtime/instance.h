@@ -16,8 +16,11 @@ struct InstanceInfo {
   std::string pod;  // "{revision}-deployment-{id}"
   std::string host = "127.0.0.1";
   int port = 0;
-  // When its current process was spawned (the Clock's steady time); for the cold-start metric.
+  // When its current process was spawned and when it became ready (the Clock's steady time;
+  // with socket activation the same: the listener is ebb's and queues connections before the
+  // app runs). For the cold-start metric.
   std::chrono::steady_clock::time_point started{};
+  std::chrono::steady_clock::time_point ready{};
 };
 
 struct ExitInfo {

@@ -499,7 +499,10 @@ void Supervisor::OnReadiness(Revision& rev, Instance& inst, bool ok) {
 void Supervisor::MarkReady(Revision& rev, Instance& inst) {
   CancelWork(inst);
   inst.phase = Phase::kReady;
-  inst.ready_steady = clock_.Steady();
+  // Socket activation: ready since its spawn (Started marks it at once; the time it takes to
+  // get here is bookkeeping, not the app's).
+  inst.ready_steady =
+      inst.revision->socket_activation ? inst.started_steady : clock_.Steady();
   inst.ready_changed = clock_.Now();
   inst.probe_streak = 0;
   if (const auto& liveness = inst.revision->liveness) {
@@ -567,7 +570,8 @@ seconds Supervisor::Grace(const Instance& inst) const {
 }
 
 InstanceInfo Supervisor::Info(const Instance& inst) const {
-  return InstanceInfo{inst.id, inst.pod, "127.0.0.1", inst.port, inst.started_steady};
+  return InstanceInfo{inst.id, inst.pod, "127.0.0.1", inst.port, inst.started_steady,
+                      inst.ready_steady};
 }
 
 PodFacts Supervisor::Facts(const Revision& rev, const Instance& inst) const {

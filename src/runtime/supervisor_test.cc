@@ -603,6 +603,20 @@ TEST_F(StandbyTest, ASocketActivatedStandbyIsReadyWhenAdoptedAndKeepsTheListener
   EXPECT_EQ(host.listens, 1);
 }
 
+// The report of the fire reaches the supervisor's thread a little after the clone: the
+// instance was accepting connections since its spawn, and that is its ready time.
+TEST_F(StandbyTest, ASocketActivatedInstanceIsReadyFromItsSpawnNotFromItsAdoption) {
+  sup->SetRevision(kKey, Revision({{"ebb.dev/socket-activation", "true"}}));
+  std::shared_ptr<Standby> standby = board.Take(kKey);
+  ASSERT_TRUE(standby);
+  ASSERT_TRUE(standby->Fire());
+  host.Advance(microseconds(300));
+  sup->Fired(kKey, standby.get());
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].ready, ready[0].started);
+  EXPECT_LT(ready[0].started, clock.Steady());
+}
+
 TEST_F(StandbyTest, AFiredStandbyIsKeptUntilScaleSaysOtherwise) {
   sup->SetRevision(kKey, Revision());
   FireAndReport();

@@ -74,11 +74,11 @@ Result<std::unique_ptr<ServingPlane>> ServingPlane::Start(
 Status ServingPlane::StartComponents(const Options& options) {
   runtime::Callbacks rc;
   rc.on_ready = [this](const std::string& key, const runtime::InstanceInfo& info) {
-    RunHere([this, key, info, ready = clock_.Steady()] {
+    RunHere([this, key, info] {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = revisions_.find(key);
       if (it == revisions_.end()) return;
-      metrics_.InstanceReady(key, info.started, ready);
+      metrics_.InstanceReady(key, info.started, info.ready);
       it->second.ready[info.id] = gateway::Endpoint{info.pod, info.host, info.port};
       PublishEndpoints(key);
       it->second.health.OnReady(info.id, clock_.Steady());
