@@ -3,6 +3,7 @@
 // Coroutine lambdas are named: a coroutine keeps a pointer to its lambda, whose captures must
 // outlive it (an unnamed temporary would be gone after the statement that spawned it).
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -208,6 +209,50 @@ TEST_P(LoopTest, AcceptsAndConnectsOverLoopback) {
   EXPECT_FALSE(write_ec);
   EXPECT_EQ(got, "ping");
   EXPECT_EQ(server.PeerAddress(), "127.0.0.1");
+}
+
+// A client's request usually arrives with the handshake: the first read of an accepted
+// socket takes it at once, without waiting for a turn of the loop (io_uring too). The next
+// read, with nothing there, waits as usual.
+TEST_P(LoopTest, TheFirstReadOfAnAcceptedSocketTakesWhatIsThereAtOnce) {
+  Acceptor acceptor(*loop_);
+  sockaddr_storage address;
+  socklen_t size;
+  ASSERT_TRUE(ParseAddress("127.0.0.1", 0, address, size));
+  ASSERT_TRUE(acceptor.Listen(address, size).ok());
+  int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_TRUE(ParseAddress("127.0.0.1", acceptor.port(), address, size));
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), size), 0);
+  ASSERT_EQ(::send(client, "GET", 3, MSG_NOSIGNAL), 3);
+  std::string first, second;
+  bool turned_before_first = true, turned_before_second = false;
+  ErrorCode accept_ec, ec1, ec2;
+  Socket server;
+  auto server_side = [&]() -> Task<void> {
+    server = co_await acceptor.Accept(accept_ec);
+    bool turned = false;
+    loop_->Post([&turned] { turned = true; });  // runs at the loop's next turn
+    co_await ReadSome(server, first, ec1);
+    turned_before_first = turned;
+    turned = false;
+    loop_->Post([&turned, client] {  // at the next turn, once the read below waits
+      turned = true;
+      ::send(client, " /", 2, MSG_NOSIGNAL);
+    });
+    co_await ReadSome(server, second, ec2);
+    turned_before_second = turned;
+    loop_->Stop();
+  };
+  Spawn(server_side());
+  loop_->Run();
+  ::close(client);
+  EXPECT_FALSE(accept_ec);
+  EXPECT_FALSE(ec1);
+  EXPECT_FALSE(ec2);
+  EXPECT_EQ(first, "GET");
+  EXPECT_FALSE(turned_before_first);
+  EXPECT_EQ(second, " /");
+  EXPECT_TRUE(turned_before_second);
 }
 
 TEST_P(LoopTest, ConnectToAClosedPortIsRefused) {

@@ -78,6 +78,9 @@ class Socket {
   int fd_ = -1;
   int pending_ = 0;  // operations in flight on the kernel side (io_uring) or waiting (epoll)
   bool prompt_ = false;
+  // Accepted and not read yet: the client's first bytes usually came with the handshake's
+  // last packet or right after it, so io_uring too tries the first read at once (Read).
+  bool fresh_ = false;
 };
 
 // The common part of the awaiters: the operation, the coroutine waiting for it, the result.
@@ -105,7 +108,8 @@ class Socket::ReadAwaiter : public SocketOp {
 
  private:
   static void Completed(Op& op, int result);
-  bool TryNow();  // epoll: one recv; false when it would block
+  bool RecvNow();  // one recv; false when it would block
+  bool TryNow();   // epoll: RecvNow, noting a drained socket
   void* data_;
   std::size_t size_;
   bool prompt_ = false;  // counted in the loop's prompt reads while pending
