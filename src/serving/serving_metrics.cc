@@ -331,8 +331,8 @@ void PlaneMetrics::CollectColdStarts(const Scrape& s, Exposition& out) {
               "Cold-start phase 1: request parked -> instance process spawned (0 when the "
               "instance was already starting).");
   out.Declare("ebb_cold_start_ready_seconds", MetricType::kHistogram,
-              "Cold-start phase 2: instance spawned -> ready (socket activation, READY=1 on "
-              "NOTIFY_SOCKET, or the readiness probe).");
+              "Cold-start phase 2: instance spawned -> ready (0 with socket activation; else "
+              "READY=1 on NOTIFY_SOCKET or the readiness probe).");
   out.Declare("ebb_cold_start_first_byte_seconds", MetricType::kHistogram,
               "Cold-start phase 3: instance ready -> first response byte to the parked request.");
   out.Declare("ebb_cold_starts_abandoned_total", MetricType::kCounter,
