@@ -43,6 +43,12 @@ class LoopTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Loop> loop_;
 };
 
+// Listens on an ephemeral loopback port; `address` is then the listener's own address.
+bool ListenOnLoopback(Acceptor& acceptor, sockaddr_storage& address, socklen_t& size) {
+  return ParseAddress("127.0.0.1", 0, address, size) && acceptor.Listen(address, size).ok() &&
+         ParseAddress("127.0.0.1", acceptor.port(), address, size);
+}
+
 Task<std::size_t> ReadSome(Socket& s, std::string& out, ErrorCode& ec) {
   char buffer[4096];
   std::size_t n = co_await s.Read(buffer, sizeof buffer, ec);
@@ -185,9 +191,7 @@ TEST_P(LoopTest, AcceptsAndConnectsOverLoopback) {
   Acceptor acceptor(*loop_);
   sockaddr_storage address;
   socklen_t size;
-  ASSERT_TRUE(ParseAddress("127.0.0.1", 0, address, size));
-  ASSERT_TRUE(acceptor.Listen(address, size).ok());
-  ASSERT_TRUE(ParseAddress("127.0.0.1", acceptor.port(), address, size));
+  ASSERT_TRUE(ListenOnLoopback(acceptor, address, size));
   std::string got;
   ErrorCode accept_ec, connect_ec, write_ec, read_ec;
   Socket server, client;
@@ -218,10 +222,8 @@ TEST_P(LoopTest, TheFirstReadOfAnAcceptedSocketTakesWhatIsThereAtOnce) {
   Acceptor acceptor(*loop_);
   sockaddr_storage address;
   socklen_t size;
-  ASSERT_TRUE(ParseAddress("127.0.0.1", 0, address, size));
-  ASSERT_TRUE(acceptor.Listen(address, size).ok());
+  ASSERT_TRUE(ListenOnLoopback(acceptor, address, size));
   int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_TRUE(ParseAddress("127.0.0.1", acceptor.port(), address, size));
   ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), size), 0);
   ASSERT_EQ(::send(client, "GET", 3, MSG_NOSIGNAL), 3);
   std::string first, second;
@@ -280,8 +282,7 @@ TEST_P(LoopTest, ClosingTheAcceptorEndsAPendingAccept) {
   Acceptor acceptor(*loop_);
   sockaddr_storage address;
   socklen_t size;
-  ASSERT_TRUE(ParseAddress("127.0.0.1", 0, address, size));
-  ASSERT_TRUE(acceptor.Listen(address, size).ok());
+  ASSERT_TRUE(ListenOnLoopback(acceptor, address, size));
   ErrorCode ec;
   bool done = false;
   auto accepter = [&]() -> Task<void> {
