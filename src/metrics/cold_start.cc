@@ -22,8 +22,7 @@ void ColdStartTracker::InstanceReady(const std::string& revision, Time spawned, 
   if (p.first_byte) {
     // The byte came first: the instance was ready by then whatever the report says.
     p.ready = std::max(std::min(*p.ready, *p.first_byte), *p.spawned);
-    Time t = *p.first_byte;
-    Complete(revision, p, t);
+    Complete(revision, p, *p.first_byte);
     pending_.erase(it);
   }
 }
