@@ -54,17 +54,6 @@ struct SlotPool {
   std::atomic<int> devnull{-1};  // a placeholder that is never a slot: stdin, and the refill
 };
 
-// The RLIMIT_NOFILE children get (SetChildFileLimit); written once at startup.
-struct ChildFileLimit {
-  std::atomic<bool> set{false};
-  rlimit limit{};
-};
-
-ChildFileLimit& FileLimitForChildren() {
-  static ChildFileLimit child;
-  return child;
-}
-
 SlotPool& Slots() {
   static SlotPool pool;
   return pool;
@@ -87,11 +76,6 @@ bool ClaimSlots(int (&out)[kSlotsPerSpawn]) {
       return true;
     }
   }
-}
-
-const rlimit* ChildLimit() {
-  const ChildFileLimit& child = FileLimitForChildren();
-  return child.set.load(std::memory_order_acquire) ? &child.limit : nullptr;
 }
 
 void ReleaseSlots(const int (&slots)[kSlotsPerSpawn]) {
@@ -137,6 +121,22 @@ class SlotLease {
   int slots_[kSlotsPerSpawn] = {};
   bool filled_[kSlotsPerSpawn] = {};
 };
+
+// The RLIMIT_NOFILE children get (SetChildFileLimit); written once at startup.
+struct ChildFileLimit {
+  std::atomic<bool> set{false};
+  rlimit limit{};
+};
+
+ChildFileLimit& FileLimitForChildren() {
+  static ChildFileLimit child;
+  return child;
+}
+
+const rlimit* ChildLimit() {
+  const ChildFileLimit& child = FileLimitForChildren();
+  return child.set.load(std::memory_order_acquire) ? &child.limit : nullptr;
+}
 
 struct ChildArgs {
   const char* path;
