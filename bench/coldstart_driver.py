@@ -282,7 +282,7 @@ def phases(admin):
     conn = http.client.HTTPConnection(*admin.rsplit(":", 1), timeout=30)
     conn.request("GET", "/metrics")
     text = conn.getresponse().read().decode()
-    sums, counts = {}, {}
+    sums, counts, abandoned = {}, {}, {}
     for line in text.splitlines():
         if not line.startswith("ebb_cold_start") or "{" not in line:
             continue
@@ -294,21 +294,26 @@ def phases(admin):
             "ebb port" if svc.startswith("cold-port-") else None)
         if mode is None:
             continue
+        if name == "ebb_cold_starts_abandoned_total":
+            abandoned[mode] = abandoned.get(mode, 0.0) + float(value)
         for suffix, into in (("_sum", sums), ("_count", counts)):
             if name.endswith(suffix):
                 key = (mode, name[:-len(suffix)])
                 into[key] = into.get(key, 0.0) + float(value)
     print("\nebb's own cold-start phases (mean ms; ebb_cold_start_*_seconds):")
-    print("| mode | starts | spawn (parked -> spawned) | ready (spawned -> ready) | "
+    print("| mode | starts | abandoned | spawn (parked -> spawned) | ready (spawned -> ready) | "
           "first byte (ready -> app's first byte) | total |")
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for mode in ("ebb sockact", "ebb port"):
         n = counts.get((mode, "ebb_cold_start_seconds"), 0)
+        lost = int(abandoned.get(mode, 0))
         if not n:
+            if lost:
+                print(f"| {mode} | 0 | {lost} | | | | |")
             continue
         cell = [f"{sums.get((mode, f'ebb_cold_start{ph}_seconds'), 0) / n * 1000:.3f}"
                 for ph in ("_spawn", "_ready", "_first_byte", "")]
-        print(f"| {mode} | {int(n)} | " + " | ".join(cell) + " |")
+        print(f"| {mode} | {int(n)} | {lost} | " + " | ".join(cell) + " |")
 
 
 if __name__ == "__main__":

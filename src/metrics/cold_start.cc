@@ -5,17 +5,30 @@
 namespace ebb::metrics {
 
 void ColdStartTracker::Parked(const std::string& revision, Time t, bool no_ready_instance) {
-  if (!no_ready_instance) return;
+  auto early = last_ready_.find(revision);
+  bool reported_early = early != last_ready_.end() && early->second.spawned >= t;
+  if (!no_ready_instance && !reported_early) return;
   auto [it, started] = pending_.try_emplace(revision, Pending{t, {}, {}});
-  // Still waiting although an instance was ready: it went away before serving anybody, so the
-  // next instance to become ready is the one this cold start waits for.
-  if (!started) it->second.spawned = it->second.ready = std::nullopt;
+  if (reported_early) {
+    // Spawned after the request parked, so started for it, and reported ready already.
+    it->second.spawned = early->second.spawned;
+    it->second.ready = std::max(early->second.ready, early->second.spawned);
+  } else if (!started) {
+    // Still waiting although an instance was ready: it went away before serving anybody, so
+    // the next instance to become ready is the one this cold start waits for.
+    it->second.spawned = it->second.ready = std::nullopt;
+  }
+  if (early != last_ready_.end()) last_ready_.erase(early);
   totals_.try_emplace(revision);
 }
 
 void ColdStartTracker::InstanceReady(const std::string& revision, Time spawned, Time ready) {
   auto it = pending_.find(revision);
-  if (it == pending_.end() || it->second.ready) return;
+  if (it == pending_.end()) {
+    last_ready_[revision] = Report{spawned, ready};
+    return;
+  }
+  if (it->second.ready) return;
   Pending& p = it->second;
   p.spawned = std::max(spawned, p.parked);
   p.ready = std::max(ready, *p.spawned);
@@ -58,6 +71,7 @@ void ColdStartTracker::ScaledToZero(const std::string& revision) {
 
 void ColdStartTracker::Forget(const std::string& revision) {
   pending_.erase(revision);
+  last_ready_.erase(revision);
   totals_.erase(revision);
 }
 

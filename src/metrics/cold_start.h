@@ -46,7 +46,11 @@ class ColdStartTracker {
   // A request parked for `revision` at `t` while nobody was parked; `no_ready_instance`: the
   // revision had no ready instance then (otherwise it is no cold start).
   void Parked(const std::string& revision, Time t, bool no_ready_instance);
-  // An instance of `revision` spawned at `spawned` became ready at `ready`.
+  // An instance of `revision` spawned at `spawned` became ready at `ready`. The report can
+  // come before the Parked of the request it was started for: a gateway worker clones the
+  // instance and only then records the park, and the runtime thread may adopt the process and
+  // report it ready in between. So the last report is kept, and a cold start recorded later
+  // takes it when the instance was spawned after the request parked.
   void InstanceReady(const std::string& revision, Time spawned, Time ready);
   // A request that parked while its revision had no ready instance got its first response
   // byte from an instance at `t`. With socket activation the gateway sends to the instance as
@@ -67,10 +71,14 @@ class ColdStartTracker {
     std::optional<Time> spawned, ready;
     std::optional<Time> first_byte;  // came before `ready` was known
   };
+  struct Report {
+    Time spawned, ready;
+  };
 
   void Complete(const std::string& revision, const Pending& p, Time first_byte);
 
   std::map<std::string, Pending> pending_;
+  std::map<std::string, Report> last_ready_;  // the last InstanceReady with nothing pending
   std::map<std::string, Totals> totals_;
 };
 

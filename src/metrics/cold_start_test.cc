@@ -110,6 +110,50 @@ TEST(ColdStartTrackerTest, AnsweredButNeverReportedReadyIsNeitherObservedNorAban
   EXPECT_EQ(t.totals().at(kRev).abandoned, 0u);
 }
 
+// The worker that parks the first request clones the instance and only then records the park;
+// meanwhile the runtime thread can adopt the process and report it ready. By then the plane
+// knows a ready instance, so the park itself does not look like a cold start.
+TEST(ColdStartTrackerTest, AReadyReportThatBeatsThePark) {
+  ColdStartTracker t;
+  t.InstanceReady(kRev, At(1), At(1));
+  t.Parked(kRev, At(0), false);
+  EXPECT_TRUE(t.InProgress(kRev));
+  t.FirstByte(kRev, At(5));
+  EXPECT_FALSE(t.InProgress(kRev));
+  const auto& totals = t.totals().at(kRev);
+  EXPECT_EQ(totals.total.count(), 1u);
+  EXPECT_EQ(totals.spawn.sum_ns, Ns(1));
+  EXPECT_EQ(totals.ready.sum_ns, 0u);
+  EXPECT_EQ(totals.first_byte.sum_ns, Ns(4));
+  EXPECT_EQ(totals.total.sum_ns, Ns(5));
+}
+
+TEST(ColdStartTrackerTest, AReportOfAnInstanceSpawnedBeforeTheParkIsNotTakenForIt) {
+  ColdStartTracker t;
+  t.InstanceReady(kRev, At(-9), At(-5));  // ready before the request came
+  t.Parked(kRev, At(0), false);           // parked behind it: no cold start
+  EXPECT_FALSE(t.InProgress(kRev));
+  t.Parked(kRev, At(10), true);  // later, at zero: a cold start waiting for its own instance
+  t.FirstByte(kRev, At(12));
+  EXPECT_TRUE(t.InProgress(kRev));
+  t.InstanceReady(kRev, At(11), At(11));
+  EXPECT_EQ(t.totals().at(kRev).spawn.sum_ns, Ns(1));
+  EXPECT_EQ(t.totals().at(kRev).total.sum_ns, Ns(2));
+}
+
+// A report is used once: the next cold start waits for its own instance.
+TEST(ColdStartTrackerTest, AnEarlyReportServesOneColdStart) {
+  ColdStartTracker t;
+  t.InstanceReady(kRev, At(1), At(2));
+  t.Parked(kRev, At(0), true);
+  t.FirstByte(kRev, At(3));
+  t.ScaledToZero(kRev);
+  t.Parked(kRev, At(0), true);  // a clock that did not move: the report is gone all the same
+  t.FirstByte(kRev, At(4));
+  EXPECT_TRUE(t.InProgress(kRev));
+  EXPECT_EQ(t.totals().at(kRev).total.count(), 1u);
+}
+
 TEST(ColdStartTrackerTest, ReadyInstanceThatLeftIsReplacedByTheNextOne) {
   ColdStartTracker t;
   t.Parked(kRev, At(0), true);
