@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gateway-ab.sh - the gateway CPU per proxied request of two ebb builds, A and B, interleaved.
 #
-#   bench/gateway-ab.sh [-n ROUNDS] [-d SECONDS] [-c CONNS] [-s rt|nice|none] [-K] EBB_A EBB_B
+#   bench/gateway-ab.sh [-n ROUNDS] [-d SECONDS] [-c CONNS] [-s rt|nice|none] [--close] [-K]
+#                       EBB_A EBB_B
 #
 # For changes worth a few per cent, which a run of proxy-peers.sh (one ebb against nginx per
 # round, minutes apart) cannot separate from the machine's drift. Both builds run at once, each
@@ -14,12 +15,15 @@
 # run (the same binary twice) shows the resolution: about ±2 % on the median over 10 rounds
 # here.
 #
+# --close: every request on a new connection (`Connection: close`), for what accepting and
+# closing a connection costs.
+#
 # EBB_A / EBB_B may be wrapper scripts that exec ebb (with another environment, say): the
 # process measured is what they exec.
 #
 # Needs: wrk, taskset, curl, python3; helloworld from HELLOWORLD (default beside EBB_A).
 set -euo pipefail
-ROUNDS=10 SECS=3 CONNS=32 SCHED_ARG="" KEEP=0
+ROUNDS=10 SECS=3 CONNS=32 SCHED_ARG="" KEEP=0 CLOSE=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) ROUNDS=$2; shift 2 ;;
@@ -27,6 +31,7 @@ while [ $# -gt 0 ]; do
     -c) CONNS=$2; shift 2 ;;
     -s) SCHED_ARG=$2; shift 2 ;;
     -K) KEEP=1; shift ;;
+    --close) CLOSE=(-H "Connection: close"); shift ;;
     -h|--help) awk 'NR>1 && /^#/ { sub(/^# ?/, ""); print; next } NR>1 { exit }' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
@@ -87,14 +92,15 @@ cpu_ns() { # PID -> on-CPU ns of its threads (its instances are other processes)
 }
 start A
 start B
-echo "# A: ${BIN[A]} | B: ${BIN[B]} | $ROUNDS x ${SECS}s, $CONNS conns | sched: $SCHED" >&2
+echo "# A: ${BIN[A]} | B: ${BIN[B]} | $ROUNDS x ${SECS}s, $CONNS conns${CLOSE:+, Connection: close}" \
+  "| sched: $SCHED" >&2
 RES=$WORK/rounds.tsv
 : >"$RES"
 for r in $(seq 1 "$ROUNDS"); do
   for x in A B; do
     c0=$(cpu_ns "${PID[$x]}")
     n=$(taskset -c "$PROXY_CPU" "${PRIO[@]}" wrk -t1 -c"$CONNS" -d"${SECS}s" -H "Host: $HOST" \
-      "http://${GW[$x]}/" | awk '/requests in/ { print $1 }')
+      "${CLOSE[@]}" "http://${GW[$x]}/" | awk '/requests in/ { print $1 }')
     c1=$(cpu_ns "${PID[$x]}")
     printf '%s\t%s\t%s\t%s\n' "$r" "$x" "$n" "$((c1 - c0))" >>"$RES"
   done

@@ -123,6 +123,9 @@ struct Callbacks {
   // Connecting to an instance failed (refused, timed out).
   std::function<void(const std::string& revision, const std::string& endpoint_id)>
       on_instance_failure;
+  // On each worker thread as it starts, before it serves (the serving plane readies the thread
+  // to start instances from on_demand).
+  std::function<void()> on_worker_start;
   // Metrics only: a request that parked while its worker knew no ready instance of `revision`
   // (a cold start) got the first byte of an instance's response at `first_byte`.
   std::function<void(const std::string& revision,

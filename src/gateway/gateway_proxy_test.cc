@@ -2,8 +2,14 @@
 // workers, and plain-socket upstreams and clients (gateway_testing.h).
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
+#include <condition_variable>
 #include <fstream>
 #include <future>
+#include <mutex>
+#include <set>
+#include <string>
 
 #include "gateway/gateway.h"
 #include "gateway/gateway_testing.h"
@@ -56,6 +62,30 @@ TEST_F(GatewayProxyTest, StartReportsBadAndBusyAddresses) {
   EXPECT_EQ(Gateway::Start(options, {}).status().code(), Code::kBadRequest);
   options.listen = address();  // taken by the gateway of this test
   EXPECT_EQ(Gateway::Start(options, {}).status().code(), Code::kUnavailable);
+}
+
+// The serving plane readies each worker thread to start instances before it serves.
+TEST(GatewayWorkerStartTest, EachWorkerThreadRunsTheStartHook) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::set<std::string> names;
+  Callbacks callbacks;
+  callbacks.on_worker_start = [&] {
+    char name[16] = {};
+    ::pthread_getname_np(::pthread_self(), name, sizeof name);
+    std::lock_guard lock(mu);
+    names.insert(name);
+    cv.notify_all();
+  };
+  Options options;
+  options.listen = "127.0.0.1:0";
+  options.io = testing::TestIo();
+  options.threads = 2;
+  auto started = Gateway::Start(options, callbacks);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  std::unique_lock lock(mu);
+  EXPECT_TRUE(cv.wait_for(lock, 10s, [&] { return names.size() == 2; }));
+  EXPECT_EQ(names, (std::set<std::string>{"ebb-gateway-0", "ebb-gateway-1"}));
 }
 
 TEST_F(GatewayProxyTest, ProxiesWithKeepAliveOnBothSides) {

@@ -26,14 +26,15 @@ int StatusForParseError(const ErrorCode& ec) {
 
 }  // namespace
 
-Session::Session(Worker& worker, Socket client)
+// TCP_NODELAY comes from the listener (Acceptor::Listen), the address from the accept: a new
+// connection costs no system call before its first read.
+Session::Session(Worker& worker, Socket client, const sockaddr_storage& peer)
     : worker_(worker),
       client_(std::move(client)),
+      client_ip_(ioloop::AddressText(peer)),
       timer_(worker.loop(), [this] { OnTimer(); }),
       park_event_(worker.loop()),
       side_event_(worker.loop()) {
-  client_.SetNoDelay();
-  client_ip_ = client_.PeerAddress();
   worker_.Register(this);
 }
 

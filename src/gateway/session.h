@@ -36,7 +36,8 @@ class Worker;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Worker& worker, Socket client);
+  // `peer`: the client's address, as the accept gave it.
+  Session(Worker& worker, Socket client, const sockaddr_storage& peer);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;

@@ -66,6 +66,7 @@ Status Worker::Listen(const sockaddr_storage& address, socklen_t size) {
 void Worker::Start() {
   thread_ = std::thread([this] {
     NameThisThread(("ebb-gateway-" + std::to_string(index_)).c_str());
+    if (callbacks().on_worker_start) callbacks().on_worker_start();
     ioloop::Spawn(AcceptLoop());
     loop_->Run();
     finished_.set_value();
@@ -83,7 +84,8 @@ Task<void> Worker::AcceptLoop() {
   ioloop::Timer backoff(*loop_, [&backed_off] { backed_off.Notify(); });
   for (;;) {
     ErrorCode ec;
-    Socket socket = co_await acceptor_.Accept(ec);
+    sockaddr_storage peer;
+    Socket socket = co_await acceptor_.Accept(ec, &peer);
     if (!acceptor_.is_open()) co_return;
     if (ec) {
       backoff.Arm(std::chrono::steady_clock::now() + kAcceptBackoff);
@@ -91,7 +93,7 @@ Task<void> Worker::AcceptLoop() {
       continue;
     }
     WorkerCounters::Bump(counters_.connections_accepted);
-    std::make_shared<Session>(*this, std::move(socket))->Start();
+    std::make_shared<Session>(*this, std::move(socket), peer)->Start();
   }
 }
 

@@ -549,9 +549,9 @@ void Loop::SubmitSendMsg(Op& op, int fd, const msghdr* msg) {
   ++in_flight_;
 }
 
-void Loop::SubmitAccept(Op& op, int fd) {
+void Loop::SubmitAccept(Op& op, int fd, sockaddr* peer, socklen_t* peer_size) {
   io_uring_sqe* sqe = uring_->Sqe();
-  io_uring_prep_accept(sqe, fd, nullptr, nullptr, SOCK_CLOEXEC);
+  io_uring_prep_accept(sqe, fd, peer, peer_size, SOCK_CLOEXEC);
   SetData(sqe, op);
   ++in_flight_;
 }

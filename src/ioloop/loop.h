@@ -159,7 +159,8 @@ class Loop {
   void SubmitRecv(Op& op, int fd, void* data, std::size_t size);
   void SubmitSend(Op& op, int fd, const void* data, std::size_t size);
   void SubmitSendMsg(Op& op, int fd, const msghdr* msg);
-  void SubmitAccept(Op& op, int fd);
+  // `peer` / `peer_size` (may be null): where the kernel writes the client's address.
+  void SubmitAccept(Op& op, int fd, sockaddr* peer, socklen_t* peer_size);
   void SubmitConnect(Op& op, int fd, const sockaddr* address, socklen_t size);
   // Epoll: waits for readiness of `fd` and then calls op.complete with 0 (the awaiter retries
   // its syscall), or with -ECANCELED.

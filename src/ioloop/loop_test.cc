@@ -4,6 +4,7 @@
 // outlive it (an unnamed temporary would be gone after the statement that spawned it).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -195,8 +196,9 @@ TEST_P(LoopTest, AcceptsAndConnectsOverLoopback) {
   std::string got;
   ErrorCode accept_ec, connect_ec, write_ec, read_ec;
   Socket server, client;
+  sockaddr_storage peer{};
   auto server_side = [&]() -> Task<void> {
-    server = co_await acceptor.Accept(accept_ec);
+    server = co_await acceptor.Accept(accept_ec, &peer);
     while (got.size() < 4 && co_await ReadSome(server, got, read_ec) > 0) {
     }
     loop_->Stop();
@@ -213,6 +215,31 @@ TEST_P(LoopTest, AcceptsAndConnectsOverLoopback) {
   EXPECT_FALSE(write_ec);
   EXPECT_EQ(got, "ping");
   EXPECT_EQ(server.PeerAddress(), "127.0.0.1");
+  // The accept itself gave the client's address, port included.
+  EXPECT_EQ(AddressText(peer), "127.0.0.1");
+  sockaddr_storage local{};
+  socklen_t local_size = sizeof local;
+  ASSERT_EQ(::getsockname(client.fd(), reinterpret_cast<sockaddr*>(&local), &local_size), 0);
+  EXPECT_EQ(reinterpret_cast<sockaddr_in*>(&peer)->sin_port,
+            reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+  // TCP_NODELAY came with the connection from the listener.
+  int nodelay = 0;
+  socklen_t nodelay_size = sizeof nodelay;
+  ASSERT_EQ(::getsockopt(server.fd(), IPPROTO_TCP, TCP_NODELAY, &nodelay, &nodelay_size), 0);
+  EXPECT_EQ(nodelay, 1);
+}
+
+TEST(AddressTextTest, NamesIPv4AndIPv6AndUnmapsIPv4OnDualStack) {
+  sockaddr_storage a{};
+  socklen_t size = 0;
+  ASSERT_TRUE(ParseAddress("10.1.2.3", 80, a, size));
+  EXPECT_EQ(AddressText(a), "10.1.2.3");
+  ASSERT_TRUE(ParseAddress("[2001:db8::1]", 80, a, size));
+  EXPECT_EQ(AddressText(a), "2001:db8::1");
+  ASSERT_TRUE(ParseAddress("[::ffff:192.0.2.7]", 80, a, size));
+  EXPECT_EQ(AddressText(a), "192.0.2.7");
+  sockaddr_storage none{};
+  EXPECT_EQ(AddressText(none), "unknown");
 }
 
 // A client's request usually arrives with the handshake: the first read of an accepted

@@ -92,6 +92,11 @@ std::string Socket::PeerAddress() const {
   if (fd_ < 0 || ::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
     return "unknown";
   }
+  return AddressText(address);
+}
+
+std::string AddressText(const sockaddr_storage& address) {
+  if (address.ss_family != AF_INET && address.ss_family != AF_INET6) return "unknown";
   char text[INET6_ADDRSTRLEN] = {};
   const void* raw = address.ss_family == AF_INET6
                         ? static_cast<const void*>(
@@ -370,6 +375,7 @@ Status Acceptor::Listen(const sockaddr_storage& address, socklen_t size) {
   int one = 1;
   if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) return fail("SO_REUSEADDR");
   if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) return fail("SO_REUSEPORT");
+  if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) return fail("TCP_NODELAY");
   if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), size) != 0) return fail("bind");
   if (::listen(fd, SOMAXCONN) != 0) return fail("listen");
   return Status::Ok();
@@ -387,7 +393,8 @@ int Acceptor::port() const {
 
 bool Acceptor::AcceptAwaiter::TryNow() {
   for (;;) {
-    int fd = ::accept4(socket_.fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = ::accept4(socket_.fd(), PeerOut(), peer_ ? &peer_size_ : nullptr,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
       result_ = fd;
       return true;
@@ -400,6 +407,13 @@ bool Acceptor::AcceptAwaiter::TryNow() {
     result_ = -errno;
     return true;
   }
+}
+
+sockaddr* Acceptor::AcceptAwaiter::PeerOut() {
+  if (peer_ == nullptr) return nullptr;
+  *peer_ = sockaddr_storage{};
+  peer_size_ = sizeof *peer_;
+  return reinterpret_cast<sockaddr*>(peer_);
 }
 
 bool Acceptor::AcceptAwaiter::await_ready() {
@@ -417,7 +431,7 @@ void Acceptor::AcceptAwaiter::await_suspend(std::coroutine_handle<> waiter) {
   complete = &Completed;
   Begin();
   if (Uring(socket_)) {
-    socket_.loop()->SubmitAccept(*this, socket_.fd());
+    socket_.loop()->SubmitAccept(*this, socket_.fd(), PeerOut(), peer_ ? &peer_size_ : nullptr);
   } else {
     socket_.loop()->WaitReadable(*this, socket_.fd());
   }

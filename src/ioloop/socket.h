@@ -52,7 +52,8 @@ class Socket {
   // Reads on this socket expect an answer within microseconds (a request sent to a local
   // server): while one is pending the loop may busy-poll before it sleeps (Loop::SetBusyPoll).
   void set_prompt(bool prompt) { prompt_ = prompt; }
-  // The peer's address as text, "unknown" if it cannot be had.
+  // The peer's address as text (AddressText), "unknown" if it cannot be had. One getpeername:
+  // an accepted connection has it from Acceptor::Accept for free.
   std::string PeerAddress() const;
   // The peer's port, 0 if it cannot be had.
   int PeerPort() const;
@@ -165,7 +166,8 @@ class Socket::ConnectAwaiter : public SocketOp {
 class Acceptor {
  public:
   explicit Acceptor(Loop& loop) : socket_() { socket_.loop_ = &loop; }
-  // Binds and listens; the message names the address on failure.
+  // Binds and listens; the message names the address on failure. The listener has
+  // TCP_NODELAY, which every accepted connection inherits (no setsockopt per connection).
   Status Listen(const sockaddr_storage& address, socklen_t size);
   bool is_open() const { return socket_.is_open(); }
   void Close() { socket_.Close(); }
@@ -174,7 +176,8 @@ class Acceptor {
 
   class AcceptAwaiter : public SocketOp {
    public:
-    AcceptAwaiter(Socket& listener, ErrorCode& ec) : SocketOp(listener, ec) {}
+    AcceptAwaiter(Socket& listener, ErrorCode& ec, sockaddr_storage* peer)
+        : SocketOp(listener, ec), peer_(peer) {}
     bool await_ready();
     void await_suspend(std::coroutine_handle<> waiter);
     Socket await_resume();
@@ -182,13 +185,24 @@ class Acceptor {
    private:
     static void Completed(Op& op, int result);
     bool TryNow();
+    sockaddr* PeerOut();  // peer_ ready for the kernel to fill, or nullptr
+
+    sockaddr_storage* peer_;
+    socklen_t peer_size_ = 0;
   };
-  // A connection, or ec (ECANCELED after Close).
-  AcceptAwaiter Accept(ErrorCode& ec) { return AcceptAwaiter(socket_, ec); }
+  // A connection, or ec (ECANCELED after Close). `peer`, when given, receives the client's
+  // address (filled by the accept itself; it must outlive the co_await).
+  AcceptAwaiter Accept(ErrorCode& ec, sockaddr_storage* peer = nullptr) {
+    return AcceptAwaiter(socket_, ec, peer);
+  }
 
  private:
   Socket socket_;
 };
+
+// An IPv4 or IPv6 address as text; an IPv4 client on a dual-stack socket (::ffff:a.b.c.d) as
+// plain IPv4; "unknown" for any other family.
+std::string AddressText(const sockaddr_storage& address);
 
 // Parses "IP:PORT" (IPv4, or IPv6 in brackets) into an address; false if it is not one.
 bool ParseAddress(const std::string& ip, int port, sockaddr_storage& out, socklen_t& size);

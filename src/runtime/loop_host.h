@@ -1,12 +1,12 @@
 // LoopHost: the real InstanceHost, on the runtime thread's EventLoop.
 //
-// Launch = PrepareLaunch (PlanLaunch: resolve the program, build the env) + its start (a pipe
-// for stdout/stderr, ProcessSpawner::Spawn on the calling thread) + Adopt (the loop copies the
-// output into the instance's LogBuffer and watches the pidfd; a little later, a timer writes
-// the tracking record). A Standby runs the start on another thread and the supervisor adopts
-// what it started. When the leader exits, the rest of its output is read, its process group is
-// SIGKILLed while the zombie still holds the group id (so the id cannot have been reused),
-// it is reaped, its record removed, and on_exit called.
+// Launch = PrepareLaunch (PlanLaunch: resolve the program, build the env; make the pipe for
+// stdout and stderr) + its start (ProcessSpawner::Spawn on the calling thread) + Adopt (the
+// loop copies the output into the instance's LogBuffer and watches the pidfd; a little later,
+// a timer writes the tracking record). A Standby runs the start on another thread and the
+// supervisor adopts what it started. When the leader exits, the rest of its output is read, its
+// process group is SIGKILLed while the zombie still holds the group id (so the id cannot have been
+// reused), it is reaped, its record removed, and on_exit called.
 //
 // Loop thread only; construct it before the loop runs or on the loop thread. Destroying it
 // SIGKILLs and reaps every process still running.
@@ -42,6 +42,8 @@ class LoopHost final : public InstanceHost {
   Result<pid_t> Launch(const LaunchRequest& request,
                        std::function<void(ProcessExit)> on_exit) override;
   Result<Standby::Starter> PrepareLaunch(const LaunchRequest& request) override;
+  // Any thread: creates the calling thread's spawner, which the starts of PrepareLaunch use.
+  static void PrepareThisThread();
   Status Adopt(Standby::Process process, const LaunchRequest& request,
                std::function<void(ProcessExit)> on_exit) override;
   void SignalGroup(pid_t pgid, int sig) override;

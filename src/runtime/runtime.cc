@@ -116,6 +116,8 @@ void Runtime::Drained(const std::string& key, const std::string& instance_id) {
   Queue([this, key, instance_id] { supervisor_->Drained(key, instance_id); });
 }
 
+void Runtime::PrepareThisThreadForStarts() { LoopHost::PrepareThisThread(); }
+
 Runtime::ColdStart Runtime::StartFromZero(const std::string& key) {
   std::shared_ptr<Standby> standby = standbys_->Take(key);
   if (!standby || !standby->Fire()) return {};

@@ -93,6 +93,9 @@ class Runtime {
   // Nothing started when the revision has no standby: it is not at zero, or it cannot start
   // (then Scale reports why).
   ColdStart StartFromZero(const std::string& key);
+  // On a thread that may call StartFromZero, before it does: sets up the thread's spawner
+  // (its child stack, faulted in) so that the first cold start there does not pay for it.
+  static void PrepareThisThreadForStarts();
 
   // core v1 Pod objects, one per instance (pods.h).
   std::vector<nlohmann::json> Pods();

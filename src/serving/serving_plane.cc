@@ -159,6 +159,7 @@ Status ServingPlane::StartComponents(const Options& options) {
     if (!cold.accepting) return std::nullopt;
     return gateway::Endpoint{cold.accepting->pod, cold.accepting->host, cold.accepting->port};
   };
+  gc.on_worker_start = [] { runtime::Runtime::PrepareThisThreadForStarts(); };
   if (metrics_.enabled()) {
     gc.on_cold_response = [this](const std::string& key, PlaneMetrics::Time first_byte) {
       metrics_.FirstByte(key, first_byte);
