@@ -65,13 +65,14 @@ Result<Standby::Starter> LoopHost::PrepareLaunch(const LaunchRequest& request) {
   if (!plan.ok()) return plan.status();
   SpawnRequest spawn{plan->path, plan->argv, plan->env, plan->cwd, -1, -1, request.listen_fd};
   // The pipe for the app's stdout and stderr is made now rather than at the start: a standby
-  // waits armed for its cold start, and on a worker that wakes from idle, pipe2 and fcntl cost
-  // 20-30 us there (bench/coldstart.sh under perf). Only our end is non-blocking: the app's
-  // stdout must behave like an ordinary one.
+  // waits armed for its cold start, where pipe2 and fcntl are two system calls less on a
+  // gateway worker that has just woken (20-30 us traced under perf; within the noise of
+  // bench/coldstart.sh without it). Only our end is non-blocking: the app's stdout must behave
+  // like an ordinary one.
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) < 0) return ErrnoStatus("pipe2", errno);
-  auto output =
-      std::make_shared<std::pair<UniqueFd, UniqueFd>>(UniqueFd(pipe_fds[0]), UniqueFd(pipe_fds[1]));
+  using Pipe = std::pair<UniqueFd, UniqueFd>;  // read end, write end
+  auto output = std::make_shared<Pipe>(UniqueFd(pipe_fds[0]), UniqueFd(pipe_fds[1]));
   if (::fcntl(output->first.get(), F_SETFL, O_NONBLOCK) < 0) {
     return ErrnoStatus("fcntl O_NONBLOCK", errno);
   }
