@@ -44,6 +44,10 @@
 # runs ebb serve, the timer and so every helloworld they spawn under SCHED_FIFO priority 1
 # (`chrt -f 1`), which approximates a quiet machine; `nice` uses nice -10; `none` measures as is.
 # The same policy applies to ebb and to the floor. The load average is printed with the table.
+# Without chrt (`none`, as users run ebb) the gap to the floor is wider and noisier: session 10
+# measured 1.68x (sockact) and 1.79x (port) at p50 against 1.34x and 1.30x with `rt`, and
+# ratios from 1.55 to 1.98 between runs of the same build. Traces showed CFS waking the worker
+# onto the vCPU where the new app was starting while the other vCPU idled.
 #
 # Goal (issue 3): p50 <= 5 ms, p99 <= 15 ms, and p50 <= 1.2 x the floor, in both modes
 # (ebb sockact vs floor sockact; ebb port vs floor notify, the bare equivalent of what ebb does;
