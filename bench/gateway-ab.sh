@@ -16,7 +16,8 @@
 # here.
 #
 # --close: every request on a new connection (`Connection: close`), for what accepting and
-# closing a connection costs.
+# closing a connection costs. Noisier: A/A medians from 0.90 to 1.01 in three runs here, and
+# the build that runs first in each round did worse in some runs; run both orders.
 #
 # EBB_A / EBB_B may be wrapper scripts that exec ebb (with another environment, say): the
 # process measured is what they exec.
