@@ -13,6 +13,11 @@ using Steady = std::chrono::steady_clock::time_point;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
+// How long a READY=1 from a group not adopted yet is kept (adoption follows within
+// milliseconds), and how many such groups at most.
+constexpr seconds kEarlyReadyKept{1};
+constexpr std::size_t kEarlyReadyMax = 256;
+
 // Invokes a user callback unless the supervisor is shutting down (no events after Stop).
 template <typename F, typename... Args>
 void Emit(bool quiet, const F& callback, const Args&... args) {
@@ -228,11 +233,19 @@ void Supervisor::Erase(Revision& rev, const Instance& inst) {
 }
 
 void Supervisor::NotifyReady(pid_t pgid) {
+  bool known = false;
   for (auto& [key, rev] : revisions_) {
     for (auto& inst : rev.instances) {
-      if (inst->pid == pgid && inst->phase == Phase::kStarting) return MarkReady(rev, *inst);
+      if (inst->pid != pgid) continue;
+      if (inst->phase == Phase::kStarting) return MarkReady(rev, *inst);
+      known = true;
     }
   }
+  if (known) return;
+  Steady now = clock_.Steady();
+  std::erase_if(early_ready_, [&](const auto& e) { return now - e.second > kEarlyReadyKept; });
+  if (early_ready_.size() >= kEarlyReadyMax) return;  // a flood of strangers: not kept
+  early_ready_[pgid] = now;
 }
 
 void Supervisor::Shutdown(std::function<void()> done) {
@@ -301,6 +314,11 @@ void Supervisor::Started(Revision& rev, Instance& inst, pid_t pid, int port, Ste
   inst.waiting_message.clear();
   inst.probe_streak = 0;
   if (inst.revision->socket_activation) return MarkReady(rev, inst);
+  if (auto early = early_ready_.find(pid); early != early_ready_.end()) {
+    Steady at = early->second;
+    early_ready_.erase(early);
+    if (clock_.Steady() - at <= kEarlyReadyKept) return MarkReady(rev, inst, at);
+  }
   ScheduleReadiness(inst,
                     inst.started_steady + seconds(inst.revision->readiness.initial_delay_seconds));
 }
@@ -496,13 +514,14 @@ void Supervisor::OnReadiness(Revision& rev, Instance& inst, bool ok) {
   ScheduleReadiness(inst, now + ReadinessPollInterval(now - inst.started_steady));
 }
 
-void Supervisor::MarkReady(Revision& rev, Instance& inst) {
+void Supervisor::MarkReady(Revision& rev, Instance& inst, std::optional<Steady> at) {
   CancelWork(inst);
   inst.phase = Phase::kReady;
   // Socket activation: ready since its spawn (Started marks it at once; the time it takes to
   // get here is bookkeeping, not the app's).
-  inst.ready_steady =
-      inst.revision->socket_activation ? inst.started_steady : clock_.Steady();
+  inst.ready_steady = inst.revision->socket_activation ? inst.started_steady
+                      : at                             ? std::max(*at, inst.started_steady)
+                                                       : clock_.Steady();
   inst.ready_changed = clock_.Now();
   inst.probe_streak = 0;
   if (const auto& liveness = inst.revision->liveness) {

@@ -67,7 +67,9 @@ class Supervisor {
   // `standby`, which was on the board for `key`, has been fired: adopt its process as an
   // instance, and want at least one until the next Scale says how many.
   void Fired(const std::string& key, const Standby* standby);
-  // READY=1 arrived on NOTIFY_SOCKET from a process in group `pgid`.
+  // READY=1 arrived on NOTIFY_SOCKET from a process in group `pgid`. From a group not known
+  // yet, it is kept for a second: a standby fired on a gateway worker can start and notify
+  // before its Fired report is handled, and its adoption then takes the READY=1.
   void NotifyReady(pid_t pgid);
   // Stops everything (SIGTERM, grace, SIGKILL; no drain, no restarts, no more callbacks) and
   // calls `done` once the last process has exited.
@@ -129,7 +131,9 @@ class Supervisor {
   void ScheduleReadiness(Instance& inst, std::chrono::steady_clock::time_point when);
   void StartProbe(Instance& inst, const Probe& probe, ProbeHandler handler);
   void OnReadiness(Revision& rev, Instance& inst, bool ok);
-  void MarkReady(Revision& rev, Instance& inst);
+  // `at`: when it said READY=1 (before its adoption); else now.
+  void MarkReady(Revision& rev, Instance& inst,
+                 std::optional<std::chrono::steady_clock::time_point> at = std::nullopt);
   void ScheduleLiveness(Instance& inst, std::chrono::steady_clock::time_point when);
   void OnLiveness(Revision& rev, Instance& inst, bool ok);
 
@@ -151,6 +155,8 @@ class Supervisor {
   const Clock& clock_;
   StandbyBoard* const standbys_;
   std::map<std::string, Revision> revisions_;
+  // NotifyReady of groups not adopted yet, and when.
+  std::map<pid_t, std::chrono::steady_clock::time_point> early_ready_;
   std::mt19937_64 rng_;
   bool shutting_down_ = false;
   std::function<void()> shutdown_done_;

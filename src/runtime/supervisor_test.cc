@@ -617,6 +617,39 @@ TEST_F(StandbyTest, ASocketActivatedInstanceIsReadyFromItsSpawnNotFromItsAdoptio
   EXPECT_LT(ready[0].started, clock.Steady());
 }
 
+// The app of a fired standby can send READY=1 before the supervisor's thread handles the fire
+// (without chrt, traced: the worker that fired it was still busy). The adoption takes it,
+// with its time, instead of probing.
+TEST_F(StandbyTest, AReadyNotifiedBeforeTheAdoptionIsTakenByIt) {
+  sup->SetRevision(kKey, Revision());
+  std::shared_ptr<Standby> standby = board.Take(kKey);
+  ASSERT_TRUE(standby);
+  ASSERT_TRUE(standby->Fire());
+  host.Advance(microseconds(400));
+  auto notified = clock.Steady();
+  sup->NotifyReady(host.last_pid());
+  EXPECT_TRUE(ready.empty());
+  host.Advance(microseconds(300));
+  sup->Fired(kKey, standby.get());
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].ready, notified);
+  EXPECT_TRUE(host.probes.empty());
+}
+
+TEST_F(StandbyTest, AReadyKeptTooLongIsNotTakenAndTheInstanceIsProbed) {
+  sup->SetRevision(kKey, Revision());
+  std::shared_ptr<Standby> standby = board.Take(kKey);
+  ASSERT_TRUE(standby);
+  ASSERT_TRUE(standby->Fire());
+  sup->NotifyReady(host.last_pid());
+  host.Advance(seconds(2));  // longer than a READY=1 from a group not adopted is kept
+  sup->Fired(kKey, standby.get());
+  EXPECT_TRUE(ready.empty());
+  host.Advance(microseconds(0));
+  host.FinishProbes(true);
+  EXPECT_EQ(ready.size(), 1u);
+}
+
 TEST_F(StandbyTest, AFiredStandbyIsKeptUntilScaleSaysOtherwise) {
   sup->SetRevision(kKey, Revision());
   FireAndReport();
