@@ -1,8 +1,11 @@
 // Integration tests of tracing and the request log on the real request path: a gateway with a
 // tracing::Tracer whose exporter sends to a fake transport, plain-socket upstreams and clients
 // (gateway_testing.h).
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <future>
@@ -16,6 +19,7 @@ namespace ebb::gateway {
 namespace {
 
 using nlohmann::json;
+using testing::Connect;
 using testing::FakeUpstream;
 using testing::Fetch;
 using testing::Response;
@@ -225,6 +229,26 @@ TEST_F(GatewayTracingTest, RequestLogLine) {
   StopAndExport();
   EXPECT_EQ(ReadLog(), std::string("POST /p HTTP/1.1 200 19 hello-00001 hello i1 t/1 3 ") + kTrace +
                            " [" + kTrace + "]\n");  // "hello from upstream" is 19 bytes
+}
+
+// The client's address and port come from the accept (no getpeername): the log line has the
+// port the client connected from, for each request of a keep-alive connection.
+TEST_F(GatewayTracingTest, RequestLogHasTheClientAddressAndPort) {
+  Start("zipkin", 1.0, /*log=*/true, "{{.Request.RemoteAddr}}");
+  FakeUpstream upstream;
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  auto conn = Connect(gateway_->address());
+  ASSERT_TRUE(conn);
+  sockaddr_in local{};
+  socklen_t size = sizeof local;
+  ASSERT_EQ(::getsockname(conn->fd(), reinterpret_cast<sockaddr*>(&local), &size), 0);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(conn->Send(std::string("GET / HTTP/1.1\r\nHost: ") + kHost + "\r\n\r\n"));
+    EXPECT_EQ(testing::ReadResponse(*conn).status, 200);
+  }
+  StopAndExport();
+  std::string line = "127.0.0.1:" + std::to_string(ntohs(local.sin_port)) + "\n";
+  EXPECT_EQ(ReadLog(), line + line);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ Session::Session(Worker& worker, Socket client, const sockaddr_storage& peer)
     : worker_(worker),
       client_(std::move(client)),
       client_ip_(ioloop::AddressText(peer)),
+      client_port_(ioloop::AddressPort(peer)),
       timer_(worker.loop(), [this] { OnTimer(); }),
       park_event_(worker.loop()),
       side_event_(worker.loop()) {

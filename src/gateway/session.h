@@ -123,6 +123,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Socket client_;
   Socket upstream_;
   std::string client_ip_;
+  int client_port_;  // the client's, for the request log
   Phase phase_ = Phase::kIdle;
   bool aborted_ = false;
 

@@ -71,9 +71,7 @@ void Session::TraceCaptureHead() {
   for (const HeadField& f : head_.fields) {
     tracer.CaptureField(FieldName(f, base), FieldValue(f, base), trace_);
   }
-  if (trace_.client_port < 0) {  // once per connection
-    trace_.client_port = client_.PeerPort();
-  }
+  trace_.client_port = client_port_;
 }
 
 // Only a request that really waits for capacity gets a throttler_try span.

@@ -234,6 +234,7 @@ TEST(AddressTextTest, NamesIPv4AndIPv6AndUnmapsIPv4OnDualStack) {
   socklen_t size = 0;
   ASSERT_TRUE(ParseAddress("10.1.2.3", 80, a, size));
   EXPECT_EQ(AddressText(a), "10.1.2.3");
+  EXPECT_EQ(AddressPort(a), 80);
   ASSERT_TRUE(ParseAddress("[2001:db8::1]", 80, a, size));
   EXPECT_EQ(AddressText(a), "2001:db8::1");
   ASSERT_TRUE(ParseAddress("[::ffff:192.0.2.7]", 80, a, size));

@@ -26,13 +26,6 @@ const EofCategory& Eof() {
 
 bool Uring(const Socket& socket) { return socket.loop()->backend() == Backend::kUring; }
 
-int PortOf(const sockaddr_storage& address) {
-  if (address.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
-  }
-  return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
-}
-
 }  // namespace
 
 const ErrorCode& EofError() {
@@ -112,11 +105,14 @@ std::string AddressText(const sockaddr_storage& address) {
   return out;
 }
 
-int Socket::PeerPort() const {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (fd_ < 0 || ::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) return 0;
-  return PortOf(address);
+int AddressPort(const sockaddr_storage& address) {
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+  }
+  if (address.ss_family == AF_INET) {
+    return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+  }
+  return 0;
 }
 
 Socket::ReadAwaiter Socket::Read(void* data, std::size_t size, ErrorCode& ec) {
@@ -388,7 +384,7 @@ int Acceptor::port() const {
       ::getsockname(socket_.fd(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
     return 0;
   }
-  return PortOf(address);
+  return AddressPort(address);
 }
 
 bool Acceptor::AcceptAwaiter::TryNow() {

@@ -55,8 +55,6 @@ class Socket {
   // The peer's address as text (AddressText), "unknown" if it cannot be had. One getpeername:
   // an accepted connection has it from Acceptor::Accept for free.
   std::string PeerAddress() const;
-  // The peer's port, 0 if it cannot be had.
-  int PeerPort() const;
 
   class ReadAwaiter;
   class WriteAwaiter;
@@ -203,6 +201,8 @@ class Acceptor {
 // An IPv4 or IPv6 address as text; an IPv4 client on a dual-stack socket (::ffff:a.b.c.d) as
 // plain IPv4; "unknown" for any other family.
 std::string AddressText(const sockaddr_storage& address);
+// The port of an IPv4 or IPv6 address; 0 for any other family.
+int AddressPort(const sockaddr_storage& address);
 
 // Parses "IP:PORT" (IPv4, or IPv6 in brackets) into an address; false if it is not one.
 bool ParseAddress(const std::string& ip, int port, sockaddr_storage& out, socklen_t& size);

@@ -43,7 +43,7 @@ struct RequestTrace {
   int version = 11;                  // HTTP/1.x minor version × 10 + 1: 10 or 11
   std::int64_t content_length = 0;   // -1: chunked
   std::vector<std::string> headers;  // RequestLogTemplate::header_names() values
-  int client_port = -1;  // the client's port, looked up once per connection (-1: not yet)
+  int client_port = -1;  // the client's port (-1: unknown)
 
   // The instance the request went to (when `capture`).
   std::string instance, instance_ip;
