@@ -20,9 +20,15 @@
 #                 first byte.
 #   floor notify  no ebb: spawn with PORT and NOTIFY_SOCKET, wait for READY=1, connect, send, first byte.
 #   floor poll    no ebb: spawn with PORT, connect every --poll-us (250) until accepted, send, first byte.
+#   wake          not a cold start: one byte to a thread asleep on the other CPU, until it returns
+#                 from its read. Printed below the table: a request through ebb has two more
+#                 such hops than the floor's (client -> gateway, app -> gateway), so the gap
+#                 to the floor moves with this figure from machine to machine. Session 11's VM
+#                 (a paravirtual guest with page-table isolation on): wake p50 105-130 us,
+#                 floor sockact 2.3-2.9 ms, against a 0.87 ms floor on session 10's VM.
 # Each ebb kind rotates over K Services (-k, default 10), so a Service is reused only after it
 # had the time to return to zero (about 8-10 s); the script still waits for zero before each trial
-# and reports the median wait. The five kinds run interleaved, in a shuffled order each round.
+# and reports the median wait. The kinds run interleaved, in a shuffled order each round.
 # The client of every trial is the same C++ coprocess (coldstart_timer.cc, CLOCK_MONOTONIC).
 #
 # Quiet time (--settle-ms, 30): every trial starts after the machine was left alone that long

@@ -5,7 +5,9 @@ Creates K Services per activation mode through the API, waits until every one ha
 zero, then runs N interleaved rounds. Each round runs, in a shuffled order: one ebb trial with
 socket activation, one without (each on the next Service of its pool, after waiting until that
 Service has no pod at all), one "ebb warm" request (a new connection to a Service with
-min-scale 1: what ebb's proxying alone costs a first request), and the three floor variants. Every timing comes from
+min-scale 1: what ebb's proxying alone costs a first request), the three floor variants, and
+one "wake" (how long waking a thread asleep on the other CPU takes here: the unit that the
+hops of a proxied request are paid in). Every timing comes from
 coldstart_timer (a C++ coprocess): the first response byte, CLOCK_MONOTONIC, in microseconds.
 Prints the table; writes the raw samples as TSV when --raw is given.
 """
@@ -197,7 +199,8 @@ def main():
         idle = IdleConnections(a.gateway, "warm-sa.default.example.com", a.idle_conns)
         print(f"holding {a.idle_conns} idle keep-alive connections to the gateway",
               file=sys.stderr)
-    kinds = ["ebb sockact", "ebb port", "ebb warm", "floor sockact", "floor poll", "floor notify"]
+    kinds = ["ebb sockact", "ebb port", "ebb warm", "floor sockact", "floor poll", "floor notify",
+             "wake"]
     samples = {k: [] for k in kinds}
     waits = []
     for r in range(a.trials):
@@ -219,7 +222,9 @@ def main():
                 us = timer.run(f"get {gw_ip} {gw_port} warm-sa.default.example.com")
             else:
                 time.sleep(floor_settle_ms / 1000)
-                if kind == "floor sockact":
+                if kind == "wake":
+                    us = timer.run("wake")
+                elif kind == "floor sockact":
                     us = timer.run(f"floor sockact {a.helloworld}")
                 elif kind == "floor poll":
                     us = timer.run(f"floor poll {a.helloworld} {a.poll_us}")
@@ -265,6 +270,11 @@ def report(samples, n, poll_us):
     f = samples["floor poll"]
     print(f"\n(ebb port vs floor poll every {poll_us} us: p50 "
           f"{statistics.median(v) / statistics.median(f):.2f}, p99 {pct(v, 99) / pct(f, 99):.2f})")
+    w = samples["wake"]
+    print(f"\n(waking a sleeping thread on the other CPU after the same quiet time: p50 "
+          f"{statistics.median(w):.1f} us, p99 {pct(w, 99):.1f} us; a first request through ebb "
+          f"waits for two such wake-ups that the floor's does not: client -> gateway, "
+          f"app -> gateway)")
     goals = []
     for kind, floor in (("ebb sockact", "floor sockact"), ("ebb port", "floor notify")):
         v, f = samples[kind], samples[floor]

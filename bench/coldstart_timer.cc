@@ -14,6 +14,13 @@
 //                             every US microseconds until it accepts, send, first byte.
 //   floor notify BIN          the same, but readiness is the READY=1 datagram on NOTIFY_SOCKET
 //                             (what ebb uses for an app that sends it, as helloworld does).
+//   wake                      not a cold start: what waking a sleeping thread on another CPU
+//                             costs on this machine. t0, one byte into a pipe that a thread
+//                             pinned to another CPU than ours is blocked reading, and the time
+//                             that thread returns from read. Each hop of a request between
+//                             processes (client -> gateway -> app -> gateway -> client) can pay
+//                             this; on a virtual machine an idle vCPU is halted, and waking it
+//                             goes through the hypervisor.
 //
 // Spawning is the runtime's method (runtime.md §1): clone(CLONE_VM|CLONE_VFORK) with a child that
 // only makes system calls; the child's stdout/stderr go to /dev/null. After each floor trial the
@@ -37,6 +44,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -290,11 +298,61 @@ std::string FloorNotify(Spawner& sp, const std::string& bin) {
   return Result(ok, t1 - t0, err);
 }
 
+// One thread per CPU, each pinned to its CPU and blocked reading its pipe; it answers every
+// byte with the time it returned from the read.
+class Waker {
+ public:
+  std::string Run() {
+    if (helpers_.empty()) Start();
+    int here = sched_getcpu();
+    Helper* h = nullptr;
+    for (Helper& candidate : helpers_) {
+      if (candidate.cpu != here) h = &candidate;
+    }
+    if (h == nullptr) return "ERR wake: needs 2 CPUs";
+    char byte = 1;
+    double t0 = NowUs(), t1 = 0;
+    if (write(h->ping[1], &byte, 1) != 1) return "ERR " + Errno("write");
+    if (read(h->pong[0], &t1, sizeof t1) != sizeof t1) return "ERR " + Errno("read");
+    return Result(true, t1 - t0, "");
+  }
+
+ private:
+  struct Helper {
+    int cpu = 0;
+    int ping[2] = {-1, -1}, pong[2] = {-1, -1};
+  };
+  void Start() {
+    cpu_set_t allowed;
+    sched_getaffinity(0, sizeof allowed, &allowed);
+    helpers_.reserve(CPU_SETSIZE);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (!CPU_ISSET(cpu, &allowed)) continue;
+      Helper& h = helpers_.emplace_back();
+      h.cpu = cpu;
+      if (pipe2(h.ping, O_CLOEXEC) != 0 || pipe2(h.pong, O_CLOEXEC) != 0) std::abort();
+      std::thread([h] {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(h.cpu, &one);
+        sched_setaffinity(0, sizeof one, &one);
+        char byte;
+        while (read(h.ping[0], &byte, 1) == 1) {
+          double t = NowUs();
+          if (write(h.pong[1], &t, sizeof t) != sizeof t) break;
+        }
+      }).detach();
+    }
+  }
+  std::vector<Helper> helpers_;
+};
+
 }  // namespace
 
 int main() {
   signal(SIGPIPE, SIG_IGN);
   Spawner spawner;
+  Waker waker;
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream in(line);
@@ -309,6 +367,8 @@ int main() {
       out = FloorPoll(spawner, b, std::atol(c.c_str()));
     } else if (cmd == "floor" && a == "notify") {
       out = FloorNotify(spawner, b);
+    } else if (cmd == "wake") {
+      out = waker.Run();
     } else {
       out = "ERR unknown command: " + line;
     }

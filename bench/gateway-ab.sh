@@ -43,6 +43,7 @@ declare -A BIN=([A]=$1 [B]=$2)
 source "$(dirname "$0")/lib.sh"
 bench_sched "$SCHED_ARG"
 EBB=$1 bench_binaries
+command -v wrk >/dev/null || "$BENCH_SRC/scripts/deps.sh" wrk  # a Debian package
 for t in wrk taskset curl python3; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 2; }; done
 PROXY_CPU=${PROXY_CPU:-0} BACKEND_CPU=${BACKEND_CPU:-1}
 HOST=hello.default.example.com
