@@ -79,15 +79,6 @@ void Socket::SetNoDelay() {
   if (fd_ >= 0) ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-std::string Socket::PeerAddress() const {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (fd_ < 0 || ::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    return "unknown";
-  }
-  return AddressText(address);
-}
-
 std::string AddressText(const sockaddr_storage& address) {
   if (address.ss_family != AF_INET && address.ss_family != AF_INET6) return "unknown";
   char text[INET6_ADDRSTRLEN] = {};

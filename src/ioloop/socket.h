@@ -52,9 +52,6 @@ class Socket {
   // Reads on this socket expect an answer within microseconds (a request sent to a local
   // server): while one is pending the loop may busy-poll before it sleeps (Loop::SetBusyPoll).
   void set_prompt(bool prompt) { prompt_ = prompt; }
-  // The peer's address as text (AddressText), "unknown" if it cannot be had. One getpeername:
-  // an accepted connection has it from Acceptor::Accept for free.
-  std::string PeerAddress() const;
 
   class ReadAwaiter;
   class WriteAwaiter;
