@@ -64,9 +64,10 @@ struct Options {
   // What the event loops run on (ioloop/loop.h): io_uring where the kernel allows it.
   ioloop::Backend io = ioloop::Backend::kAuto;
   // While a request waits for its response head and nothing else is to be done, a worker
-  // polls for up to this long before it sleeps (ioloop::Loop::SetBusyPoll): the answer of a
-  // local instance then needs no wake-up of a halted CPU. 0 = off.
-  std::chrono::microseconds busy_poll{50};
+  // polls for up to this long before it sleeps (ioloop::Loop::SetBusyPoll, whose window adapts
+  // below this to how fast the instances answer): the answer of a local instance then needs
+  // no wake-up of a halted CPU. 0 = off.
+  std::chrono::microseconds busy_poll{200};
   Limits limits;
   // Per-revision request metrics (Metrics(), on_cold_response); off: nothing is recorded.
   bool metrics = true;

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <thread>
 
+#include "ioloop/poll_window.h"
 #include "ioloop/task.h"
 
 namespace ebb::ioloop {
@@ -372,8 +373,7 @@ void Loop::WaitUring() {
     io_uring_sqe_set_data64(sqe, kEventTag);
     event_armed_ = true;
   }
-  if (!ready_.empty() || !completions_.empty() || !pokes_.empty() ||
-      (WantsBusyPoll() && BusyPoll())) {
+  if (!ready_.empty() || !completions_.empty() || !pokes_.empty() || PollBeforeWait()) {
     io_uring_submit_and_get_events(&ring);
   } else if (heap_.empty()) {
     io_uring_submit_and_wait(&ring, 1);
@@ -388,6 +388,7 @@ void Loop::WaitUring() {
     io_uring_submit_and_wait_timeout(&ring, &ignored, 1, &ts, nullptr);
   }
   StartTurn();  // the completions below happen now
+  AfterWait();
   // What was posted before the I/O that woke us must be seen by it (a route update made
   // before a client connected applies to that client).
   RunPosted();
@@ -409,11 +410,11 @@ void Loop::WaitUring() {
 
 void Loop::WaitEpoll() {
   std::array<epoll_event, 128> events;
-  bool ready = !ready_.empty() || !completions_.empty() || !pokes_.empty() ||
-               (WantsBusyPoll() && BusyPoll());
+  bool ready = !ready_.empty() || !completions_.empty() || !pokes_.empty() || PollBeforeWait();
   int timeout = ready ? 0 : WaitTimeoutMs();
   int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
   StartTurn();
+  AfterWait();
   RunPosted();  // as in WaitUring
   for (int i = 0; i < n; ++i) {
     int fd = events[i].data.fd;
@@ -442,12 +443,24 @@ void Loop::WaitEpoll() {
   }
 }
 
-bool Loop::WantsBusyPoll() const {
-  return busy_poll_.count() > 0 && prompt_reads_ > 0 && !stopping_;
+bool Loop::PollBeforeWait() {
+  if (busy_poll_max_.count() == 0 || prompt_reads_ == 0 || stopping_) return false;
+  poll_started_ = std::chrono::steady_clock::now();
+  // A closed window still looks once (what is ready already is no answer to wait for), and
+  // still measures the wait that follows, so that it can open again.
+  if (BusyPoll(poll_window_)) return true;
+  poll_missed_ = true;
+  return false;
 }
 
-bool Loop::BusyPoll() {
-  SteadyTime until = std::chrono::steady_clock::now() + busy_poll_;
+void Loop::AfterWait() {
+  if (!poll_missed_) return;
+  poll_missed_ = false;
+  poll_window_ = NextPollWindow(poll_window_, turn_time - poll_started_, busy_poll_max_);
+}
+
+bool Loop::BusyPoll(std::chrono::nanoseconds window) {
+  SteadyTime until = poll_started_ + window;
   if (!heap_.empty()) until = std::min(until, heap_.front()->at_);
   for (;;) {
     if (backend_ == Backend::kUring) {

@@ -137,14 +137,18 @@ class Loop {
   void Defer(std::coroutine_handle<> handle) { ready_.push_back(handle); }
 
   // Busy-polling: when the loop has nothing to do but a prompt read (Socket::set_prompt) is
-  // pending, it polls for completions for up to `budget`, yielding the CPU to anything else
+  // pending, it polls for completions for up to its window, yielding the CPU to anything else
   // runnable between polls, before it sleeps. Sleeping costs a wake-up when the answer comes,
-  // and on a virtual machine waking a halted CPU takes tens of microseconds. 0 = off.
-  void SetBusyPoll(std::chrono::microseconds budget) { busy_poll_ = budget; }
+  // and on a virtual machine waking a halted CPU takes tens to hundreds of microseconds. The
+  // window starts at `max` and adapts after every miss (NextPollWindow, poll_window.h): it
+  // grows toward `max` while answers come within it, and closes while they take longer.
+  // 0 = off.
+  void SetBusyPoll(std::chrono::microseconds max) { busy_poll_max_ = poll_window_ = max; }
   void AddPromptRead(int delta) { prompt_reads_ += delta; }
   // Polls that found work / polls that gave up and slept (tests, diagnostics).
   std::uint64_t busy_poll_hits() const { return busy_poll_hits_; }
   std::uint64_t busy_poll_misses() const { return busy_poll_misses_; }
+  std::chrono::nanoseconds busy_poll_window() const { return poll_window_; }
 
   // ---- For the awaiters of socket.h ----
   // Epoll: who waits on a descriptor, and what is known of its readiness.
@@ -183,10 +187,11 @@ class Loop {
   int WaitTimeoutMs() const;
   void WaitUring();
   void CloseRing();
-  // Whether a busy-poll may run before this turn's wait; then BusyPoll polls until something
-  // is ready (true) or the budget is spent (false).
-  bool WantsBusyPoll() const;
-  bool BusyPoll();
+  // Before a wait: true when a busy-poll found something ready (no sleep needed). After the
+  // wait, AfterWait adapts the window to how long a missed poll's wait turned out to be.
+  bool PollBeforeWait();
+  void AfterWait();
+  bool BusyPoll(std::chrono::nanoseconds window);
   void WaitEpoll();
 
   // Timer heap.
@@ -208,7 +213,10 @@ class Loop {
   std::size_t in_flight_ = 0;   // kernel operations not completed yet
   bool stopping_ = false;
   std::atomic<bool> stop_now_{false};
-  std::chrono::microseconds busy_poll_{0};
+  std::chrono::nanoseconds busy_poll_max_{0};
+  std::chrono::nanoseconds poll_window_{0};
+  std::chrono::steady_clock::time_point poll_started_{};
+  bool poll_missed_ = false;  // the poll before this wait found nothing
   int prompt_reads_ = 0;
   std::uint64_t busy_poll_hits_ = 0;
   std::uint64_t busy_poll_misses_ = 0;

@@ -451,6 +451,30 @@ TEST_P(LoopTest, BusyPollGivesUpAfterItsBudget) {
   EXPECT_GE(loop_->busy_poll_misses(), 1u);  // 200 us ran out long before the answer
 }
 
+TEST_P(LoopTest, BusyPollWindowClosesWhenAnswersTakeMilliseconds) {
+  // Eight answers, each 3 ms after the read began: far beyond the 200 us maximum, so that no
+  // poll could have caught them. The window halves after each (100, 50, 25, 12.5 us) and then
+  // closes: an app this slow costs no polling.
+  loop_->SetBusyPoll(std::chrono::microseconds(200));
+  auto [a, b] = Pair();
+  b.set_prompt(true);
+  std::string got;
+  ErrorCode ec;
+  Timer answer(*loop_, [fd = a.fd()] { ::send(fd, "x", 1, MSG_NOSIGNAL); });
+  auto reader = [&]() -> Task<void> {
+    for (int i = 0; i < 8 && !ec; ++i) {
+      answer.Arm(std::chrono::steady_clock::now() + std::chrono::milliseconds(3));
+      co_await ReadSome(b, got, ec);
+    }
+    loop_->Stop();
+  };
+  Spawn(reader());
+  loop_->Run();
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(got, "xxxxxxxx");
+  EXPECT_EQ(loop_->busy_poll_window(), std::chrono::nanoseconds(0));
+}
+
 TEST_P(LoopTest, OnlyPromptReadsArePolledFor) {
   loop_->SetBusyPoll(std::chrono::seconds(5));
   auto [a, b] = Pair();  // b is not prompt

@@ -42,8 +42,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "uring", "epoll"}))
       ->capture_default_str();
   app.add_option("--gateway-busy-poll-us", o.gateway_busy_poll_us,
-                 "Microseconds a gateway worker polls for an instance's answer before it "
-                 "sleeps (0 = never)")
+                 "Longest a gateway worker polls for an instance's answer before it sleeps, in "
+                 "microseconds; the poll adapts below it to how fast instances answer (0 = never)")
       ->check(CLI::Range(0, 10'000))
       ->capture_default_str();
   app.add_option("--api-listen", o.api_listen, "API server address (HTTPS)")

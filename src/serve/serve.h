@@ -13,7 +13,7 @@ struct Options {
   std::string data_dir;                   // default $XDG_DATA_HOME/ebb or ~/.local/share/ebb
   std::string listen = "127.0.0.1:8080";  // gateway
   std::string gateway_io = "auto";         // the gateway's event loops: auto, uring, epoll
-  int gateway_busy_poll_us = 50;          // gateway::Options::busy_poll
+  int gateway_busy_poll_us = 200;         // gateway::Options::busy_poll
   std::string api_listen = "127.0.0.1:6443";
   std::string admin_listen = "127.0.0.1:9090";
   std::string domain;                     // empty = from --config, else example.com

@@ -52,7 +52,7 @@ struct Options {
   std::string listen = "127.0.0.1:8080";
   int gateway_threads = 0;  // 0 = one per CPU
   ioloop::Backend gateway_io = ioloop::Backend::kAuto;
-  std::chrono::microseconds gateway_busy_poll{50};  // gateway::Options::busy_poll
+  std::chrono::microseconds gateway_busy_poll{200};  // gateway::Options::busy_poll
   // Tracing and the request log for the gateway; it also learns each revision's service and
   // configuration labels. Not owned; must outlive the plane. Null: off.
   tracing::Tracer* tracer = nullptr;
