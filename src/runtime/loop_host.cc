@@ -16,8 +16,9 @@
 namespace ebb::runtime {
 namespace {
 
-// From the start of an instance to writing its orphan-tracking record.
-constexpr std::chrono::milliseconds kTrackDelay{20};
+// From the start of an instance to writing its orphan-tracking record, and to watching its
+// output (Adopt).
+constexpr std::chrono::milliseconds kSettleDelay{20};
 
 // The spawner of the calling thread: a Standby fires on whichever thread takes it, and a
 // ProcessSpawner belongs to one thread (its stack; PR_SET_PDEATHSIG follows that thread).
@@ -64,6 +65,8 @@ Result<Standby::Starter> LoopHost::PrepareLaunch(const LaunchRequest& request) {
                  options_.base_env);
   if (!plan.ok()) return plan.status();
   SpawnRequest spawn{plan->path, plan->argv, plan->env, plan->cwd, -1, -1, request.listen_fd};
+  // Read now, while the launch is prepared, rather than reset blindly in the child.
+  spawn.reset_signals = ChangedSignals();
   // The pipe for the app's stdout and stderr is made now rather than at the start: a standby
   // waits armed for its cold start, where pipe2 and fcntl are two system calls less on a
   // gateway worker that has just woken (20-30 us traced under perf; within the noise of
@@ -106,9 +109,33 @@ Status LoopHost::Adopt(Standby::Process process, const LaunchRequest& request,
   // child's execve is through, and reading it plus the file write take ~0.2 ms of CPU that
   // the new process needs more while it starts (on 2 CPUs, a cold start's critical path).
   // Until then PR_SET_PDEATHSIG alone ends the instance if the server dies.
-  loop_.At(loop_.clock().Steady() + kTrackDelay,
-           [this, pid, pod = request.pod] { Track(pid, pod); });
+  //
+  // The output is watched from then on too. An app that prints a line as it starts (most do)
+  // would otherwise wake this thread from its write: on a machine whose idle CPU sleeps, the
+  // app's write() waits for the wake-up of the other CPU (60-100 us traced, session 12), and
+  // this thread then runs beside the starting app. Until the watch, what the app writes waits
+  // in the pipe (64 KiB; an app that writes more in its first 20 ms blocks until then), and
+  // an exit before it reads the pipe all the same (OnExited).
+  loop_.At(loop_.clock().Steady() + kSettleDelay, [this, pid, pod = request.pod] {
+    Track(pid, pod);
+    WatchOutput(pid);
+  });
   return Status::Ok();
+}
+
+void LoopHost::WatchOutput(pid_t pid) {
+  auto it = running_.find(pid);
+  if (it == running_.end() || !it->second->output.valid()) return;
+  it->second->output_watched = true;
+  Status watched = loop_.Watch(it->second->output.get(), EPOLLIN, [this, pid](std::uint32_t) {
+    auto run = running_.find(pid);
+    if (run != running_.end()) ReadOutput(*run->second);
+  });
+  if (watched.ok()) return;
+  // Without a watch the app would block once the pipe fills: stop it, as Track does.
+  it->second->log->Append("ebb: cannot read the instance's output, stopping it: " +
+                          watched.message() + "\n");
+  ::kill(-pid, SIGKILL);
 }
 
 // Only while the leader is not reaped: until then its pid cannot have been reused.
@@ -133,12 +160,14 @@ void LoopHost::Abandon(Running& run) {
   tracker_.Forget(run.pid);
 }
 
+void LoopHost::ReadWaitingOutput() {
+  for (auto& [pid, run] : running_) {
+    if (!run->output_watched) ReadOutput(*run);
+  }
+}
+
 Status LoopHost::Watch(Running& run) {
   pid_t pid = run.pid;
-  EBB_RETURN_IF_ERROR(loop_.Watch(run.output.get(), EPOLLIN, [this, pid](std::uint32_t) {
-    auto it = running_.find(pid);
-    if (it != running_.end()) ReadOutput(*it->second);
-  }));
   return loop_.Watch(run.pidfd.get(), EPOLLIN, [this, pid](std::uint32_t) { OnExited(pid); });
 }
 

@@ -2,11 +2,11 @@
 //
 // Launch = PrepareLaunch (PlanLaunch: resolve the program, build the env; make the pipe for
 // stdout and stderr) + its start (ProcessSpawner::Spawn on the calling thread) + Adopt (the
-// loop copies the output into the instance's LogBuffer and watches the pidfd; a little later,
-// a timer writes the tracking record). A Standby runs the start on another thread and the
-// supervisor adopts what it started. When the leader exits, the rest of its output is read, its
-// process group is SIGKILLed while the zombie still holds the group id (so the id cannot have been
-// reused), it is reaped, its record removed, and on_exit called.
+// loop watches the pidfd; a little later, a timer writes the tracking record and the loop
+// starts copying the output into the instance's LogBuffer). A Standby runs the start on
+// another thread and the supervisor adopts what it started. When the leader exits, the rest of
+// its output is read, its process group is SIGKILLed while the zombie still holds the group id
+// (so the id cannot have been reused), it is reaped, its record removed, and on_exit called.
 //
 // Loop thread only; construct it before the loop runs or on the loop thread. Destroying it
 // SIGKILLs and reaps every process still running.
@@ -53,16 +53,23 @@ class LoopHost final : public InstanceHost {
   void CancelProbe(ProbeId id) override;
   Result<int> PickPort() override;
   Result<Listener> Listen() override;
+  // Copies what the instances not yet watched (Adopt) have written into their logs, so that
+  // a reader of the logs sees every line written so far.
+  void ReadWaitingOutput();
 
  private:
   struct Running {
     pid_t pid = 0;
     UniqueFd pidfd;
     UniqueFd output;  // read end of the stdout/stderr pipe
+    bool output_watched = false;  // WatchOutput has run
     std::shared_ptr<LogBuffer> log;
     std::function<void(ProcessExit)> on_exit;
   };
+  // Watches the pidfd; the output is watched kSettleDelay later (Adopt).
   Status Watch(Running& run);
+  // Starts copying the output into the log; SIGKILLs the instance when it cannot.
+  void WatchOutput(pid_t pid);
   // Writes the instance's orphan-tracking record; SIGKILLs the instance when that fails.
   void Track(pid_t pid, const std::string& pod);
   void ReadOutput(Running& run);

@@ -146,7 +146,11 @@ std::vector<nlohmann::json> Runtime::Pods() {
 
 Result<std::shared_ptr<const LogBuffer>> Runtime::FollowLogs(const std::string& pod) {
   std::shared_ptr<const LogBuffer> log = OnLoop<std::shared_ptr<const LogBuffer>>(
-      [this, &pod] { return supervisor_->Log(pod); }, nullptr);
+      [this, &pod] {
+        host_->ReadWaitingOutput();
+        return supervisor_->Log(pod);
+      },
+      nullptr);
   if (!log) return Status(Code::kNotFound, "pods \"" + pod + "\" not found");
   return log;
 }

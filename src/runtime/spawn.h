@@ -50,7 +50,18 @@ struct SpawnRequest {
   int stderr_fd = -1;             // -1: /dev/null
   // >= 0: passed as fd 3 with LISTEN_FDS=1, LISTEN_FDNAMES=http and LISTEN_PID=<child pid>.
   int listen_fd = -1;
+  // The signals the child sets back to SIG_DFL before execve, one bit each (bit N-1 for
+  // signal N), among those spawn.cc's list covers. The default is all of them, one system call
+  // each in the child between clone and execve; ChangedSignals() names the ones this server
+  // has actually changed, and a launch prepared ahead of its start (a standby) asks it then.
+  std::uint64_t reset_signals = ~std::uint64_t{0};
 };
+
+// Which of the signals a spawn resets have a disposition other than SIG_DFL in this process
+// now, as SpawnRequest::reset_signals wants them. A handler would be reset by execve anyway
+// (but could run on the server's memory if the signal came between unblocking and execve);
+// an ignored signal would stay ignored in the app. One sigaction query per signal.
+std::uint64_t ChangedSignals();
 
 // The start time that tells a reused pid apart (ReadStartTicks) is not read here: right after
 // the clone returns the child is still inside execve, and /proc/PID/stat waits for it (tens of

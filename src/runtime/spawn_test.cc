@@ -101,6 +101,29 @@ TEST(ProcessSpawner, ResetsIgnoredSignalsAndTheSignalMask) {
   EXPECT_EQ(mask & (1ULL << (SIGPIPE - 1)), 0u) << out.text;
 }
 
+TEST(ProcessSpawner, ResetsOnlyTheSignalsItIsToldTo) {
+  struct sigaction ignore {
+  }, old_pipe{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &old_pipe);
+  const std::uint64_t pipe_bit = std::uint64_t{1} << (SIGPIPE - 1);
+  std::uint64_t changed = ChangedSignals();
+  SpawnRequest keep;
+  keep.reset_signals = changed & ~pipe_bit;
+  Output kept = RunShell("exec grep '^SigIgn' /proc/self/status", keep);
+  SpawnRequest reset;
+  reset.reset_signals = changed;
+  Output reset_out = RunShell("exec grep '^SigIgn' /proc/self/status", reset);
+  ::sigaction(SIGPIPE, &old_pipe, nullptr);
+  EXPECT_NE(changed & pipe_bit, 0u);
+  EXPECT_EQ(ChangedSignals() & pipe_bit, 0u);  // SIG_DFL again
+  auto ignored = [](const std::string& text) {
+    return std::stoull(text.substr(text.find('\t') + 1, 16), nullptr, 16);
+  };
+  EXPECT_NE(ignored(kept.text) & pipe_bit, 0u) << kept.text;  // left alone: still ignored
+  EXPECT_EQ(ignored(reset_out.text) & pipe_bit, 0u) << reset_out.text;
+}
+
 TEST(ProcessSpawner, ReportsAMissingProgramOrDirectory) {
   ProcessSpawner spawner;
   Result<SpawnedProcess> proc = spawner.Spawn({"/nonexistent/app", {"app"}, {}, ""});
