@@ -26,9 +26,15 @@
 #                 to the floor moves with this figure from machine to machine. Session 11's VM
 #                 (a paravirtual guest with page-table isolation on): wake p50 105-130 us,
 #                 floor sockact 2.3-2.9 ms, against a 0.87 ms floor on session 10's VM.
-# Each ebb kind rotates over K Services (-k, default 10), so a Service is reused only after it
-# had the time to return to zero (about 8-10 s); the script still waits for zero before each trial
-# and reports the median wait. The kinds run interleaved, in a shuffled order each round.
+# Each ebb kind rotates over K Services (-k, default 40), so a Service is reused only after it
+# had the time to return to zero (about 8-10 s; a round takes about 0.3 s); the script still
+# waits for zero before each trial and reports the median wait, and how many recorded trials
+# waited over a second. Such a wait leaves the whole machine idle, and the trial after it runs
+# on a machine that has gone cold, which no floor trial does: with the former default of 10
+# the driver waited ~7.5 s every ten rounds, and ebb port trials right after a wait were over
+# 20 ms in 8 of 57 (session 12), which made most of ebb's p99. The first round follows the
+# wait for every Service to reach zero: it is a warm-up, not recorded. The kinds run
+# interleaved, in a shuffled order each round.
 # The client of every trial is the same C++ coprocess (coldstart_timer.cc, CLOCK_MONOTONIC).
 #
 # Quiet time (--settle-ms, 30): every trial starts after the machine was left alone that long
@@ -63,7 +69,7 @@
 # build) and its helloworld (HELLOWORLD=path; default beside ebb).
 set -euo pipefail
 
-TRIALS=100 SERVICES=10 SCHED="" POLL_US=250 RAW="" KEEP=0 SETTLE="" FLOOR_SETTLE="" IDLE=""
+TRIALS=100 SERVICES=40 SCHED="" POLL_US=250 RAW="" KEEP=0 SETTLE="" FLOOR_SETTLE="" IDLE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) TRIALS=$2; shift 2 ;;
