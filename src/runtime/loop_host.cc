@@ -16,10 +16,6 @@
 namespace ebb::runtime {
 namespace {
 
-// From the start of an instance to writing its orphan-tracking record, and to watching its
-// output (Adopt).
-constexpr std::chrono::milliseconds kSettleDelay{20};
-
 // The spawner of the calling thread: a Standby fires on whichever thread takes it, and a
 // ProcessSpawner belongs to one thread (its stack; PR_SET_PDEATHSIG follows that thread).
 ProcessSpawner& ThreadSpawner() {
@@ -105,18 +101,18 @@ Status LoopHost::Adopt(Standby::Process process, const LaunchRequest& request,
   }
   pid_t pid = run->pid;
   running_.emplace(pid, std::move(run));
-  // The tracking record is written a little later: its start time can only be read once the
-  // child's execve is through, and reading it plus the file write take ~0.2 ms of CPU that
-  // the new process needs more while it starts (on 2 CPUs, a cold start's critical path).
-  // Until then PR_SET_PDEATHSIG alone ends the instance if the server dies.
+  // The tracking record is written a little later (settle_delay, 20 ms): its start time can
+  // only be read once the child's execve is through, and reading it plus the file write take
+  // ~0.2 ms of CPU that the new process needs more while it starts (on 2 CPUs, a cold start's
+  // critical path). Until then PR_SET_PDEATHSIG alone ends the instance if the server dies.
   //
   // The output is watched from then on too. An app that prints a line as it starts (most do)
   // would otherwise wake this thread from its write: on a machine whose idle CPU sleeps, the
   // app's write() waits for the wake-up of the other CPU (60-100 us traced, session 12), and
   // this thread then runs beside the starting app. Until the watch, what the app writes waits
-  // in the pipe (64 KiB; an app that writes more in its first 20 ms blocks until then), and
-  // an exit before it reads the pipe all the same (OnExited).
-  loop_.At(loop_.clock().Steady() + kSettleDelay, [this, pid, pod = request.pod] {
+  // in the pipe (64 KiB; an app that writes more before the watch blocks until then); a reader
+  // of the logs reads it first (ReadWaitingOutput), and an exit reads it too (OnExited).
+  loop_.At(loop_.clock().Steady() + options_.settle_delay, [this, pid, pod = request.pod] {
     Track(pid, pod);
     WatchOutput(pid);
   });

@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -32,6 +33,8 @@ struct LoopHostOptions {
   std::string notify_socket;          // NOTIFY_SOCKET value; "" = none
   int port_min = 20000;               // ports for instances: below the ephemeral range
   int port_max = 32767;
+  // From an instance's start to writing its tracking record and watching its output (Adopt).
+  std::chrono::milliseconds settle_delay{20};
 };
 
 class LoopHost final : public InstanceHost {
@@ -66,7 +69,7 @@ class LoopHost final : public InstanceHost {
     std::shared_ptr<LogBuffer> log;
     std::function<void(ProcessExit)> on_exit;
   };
-  // Watches the pidfd; the output is watched kSettleDelay later (Adopt).
+  // Watches the pidfd; the output is watched settle_delay later (Adopt).
   Status Watch(Running& run);
   // Starts copying the output into the log; SIGKILLs the instance when it cannot.
   void WatchOutput(pid_t pid);

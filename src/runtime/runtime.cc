@@ -46,7 +46,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(Options options, Callbacks callb
   if (!notify.ok()) return notify.status();
   rt->notify_ = std::move(notify).value();
   LoopHostOptions host{InheritedEnv(options.inherit_env), rt->notify_->address(), options.port_min,
-                       options.port_max};
+                       options.port_max, options.settle_delay};
   rt->host_ = std::make_unique<LoopHost>(*rt->loop_, *rt->tracker_, std::move(host));
   SupervisorOptions sup;
   sup.max_grace = options.max_grace;

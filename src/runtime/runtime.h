@@ -54,6 +54,8 @@ struct Options {
   // Restart backoff: 1 s doubling to 60 s; a streak resets after 60 s of readiness.
   RestartPolicy restart;
   std::size_t log_bytes = 1 << 20;  // kept per instance
+  // From an instance's start to watching its output (LoopHostOptions::settle_delay).
+  std::chrono::milliseconds settle_delay{20};
   int port_min = 20000;             // instance ports (below the ephemeral range)
   int port_max = 32767;
   // Server environment variables that instances inherit (then the container's env applies).

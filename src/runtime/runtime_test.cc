@@ -362,6 +362,26 @@ TEST_F(RuntimeTest, LogsAreBoundedAndTailable) {
   EXPECT_EQ(rt_->Logs("nope", 2).status().code(), Code::kNotFound);
 }
 
+// Until the runtime watches an instance's output (settle_delay after its start), what the app
+// wrote waits in the pipe; a reader of the logs gets it all the same.
+TEST_F(RuntimeTest, LogsShowWhatTheAppWroteBeforeItsOutputIsWatched) {
+  Options options;
+  options.settle_delay = std::chrono::hours(1);
+  Start(false, options);
+  rt_->SetRevision(kKey, Revision(Shell("echo early; echo late >&2; exec sleep 300"), Activated()));
+  rt_->Scale(kKey, 1);
+  WaitFor("ready");
+  std::string pod = rt_->Pods().at(0)["metadata"]["name"];
+  // The app runs on its own: ask until its second line is there (or 5 s have passed).
+  std::string text;
+  for (auto until = std::chrono::steady_clock::now() + seconds(5);
+       text.find("late") == std::string::npos && std::chrono::steady_clock::now() < until;) {
+    text = rt_->Logs(pod, std::nullopt).value();
+    if (text.find("late") == std::string::npos) std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_EQ(text, "early\nlate\n");
+}
+
 TEST_F(RuntimeTest, PodsDescribeTheInstances) {
   Start();
   rt_->SetRevision(kKey, Revision(Python(kServer)));
