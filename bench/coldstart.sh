@@ -27,7 +27,7 @@
 #                 (a paravirtual guest with page-table isolation on): wake p50 105-130 us,
 #                 floor sockact 2.3-2.9 ms, against a 0.87 ms floor on session 10's VM.
 # Each ebb kind rotates over K Services (-k, default 40), so a Service is reused only after it
-# had the time to return to zero (about 8-10 s; a round takes about 0.3 s); the script still
+# had the time to return to zero (about 8-10 s, fewer than 40 rounds here); the script still
 # waits for zero before each trial and reports the median wait, and how many recorded trials
 # waited over a second. Such a wait leaves the whole machine idle, and the trial after it runs
 # on a machine that has gone cold, which no floor trial does: with the former default of 10

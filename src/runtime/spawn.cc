@@ -33,9 +33,9 @@ constexpr std::size_t kPidDigits = 20;
 // have handlers for. Resetting this fixed list costs a few syscalls in the child, where
 // querying all 64 would cost ~100 µs (runtime.md §1); handlers on other signals are reset by
 // execve itself, and signals stay blocked until just before it. SpawnRequest::reset_signals
-// narrows the list to those the server changed (ChangedSignals): on a cold start the 18
-// sigactions were 30 of the child's 90 us before execve (perf trace, session 12), where the
-// floor's child takes ~45 us in all.
+// narrows the list to those the server changed (ChangedSignals): in one traced cold start the
+// 18 sigactions were 32 of the child's 89 us before execve (session 12), where the floor's
+// child takes ~45 us in all.
 constexpr int kResetSignals[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGPIPE, SIGALRM, SIGTERM,
                                  SIGUSR1, SIGUSR2, SIGCHLD,  SIGTSTP, SIGTTIN, SIGTTOU,
                                  SIGXFSZ, SIGXCPU, SIGWINCH, SIGURG,  SIGPROF, SIGVTALRM};
