@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -156,6 +157,43 @@ TEST(ProcessSpawner, GivesAPidfdAndTheStartTimeCanBeRead) {
   EXPECT_EQ(::poll(&pfd, 1, 10000), 1);  // the pidfd reports the exit
   ::waitpid(proc->pid, nullptr, 0);
   EXPECT_EQ(ReadStartTicks(proc->pid).status().code(), Code::kNotFound);
+}
+
+// The spawning thread is bound to its CPU for the clone (PinForClone in spawn.cc), and the
+// child gives the thread's CPU mask back to both: neither the server's thread nor the app may
+// stay bound to one CPU. Also when the thread may run on one CPU only, which spawn leaves be.
+TEST(ProcessSpawner, TheThreadAndTheAppEndWithTheThreadsCpuMask) {
+  auto mask_of = [](pid_t tid) {
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    EXPECT_EQ(::sched_getaffinity(tid, sizeof mask, &mask), 0);
+    return mask;
+  };
+  auto spawn_and_compare = [&](const cpu_set_t& want) {
+    ProcessSpawner spawner;
+    for (int i = 0; i < 20; ++i) {  // from whichever CPU the thread happens to be on
+      Result<SpawnedProcess> proc = spawner.Spawn({"/bin/sleep", {"sleep", "5"}, {}, ""});
+      ASSERT_TRUE(proc.ok()) << proc.status().ToString();
+      cpu_set_t app = mask_of(proc->pid), thread = mask_of(0);
+      ::kill(proc->pid, SIGKILL);
+      ::waitpid(proc->pid, nullptr, 0);
+      EXPECT_TRUE(CPU_EQUAL(&app, &want)) << "the app has " << CPU_COUNT(&app) << " CPUs";
+      EXPECT_TRUE(CPU_EQUAL(&thread, &want)) << "the thread has " << CPU_COUNT(&thread);
+    }
+  };
+  std::thread([&] {
+    cpu_set_t all = mask_of(0);
+    if (CPU_COUNT(&all) > 1) spawn_and_compare(all);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (!CPU_ISSET(cpu, &all)) continue;
+      CPU_SET(cpu, &one);
+      break;
+    }
+    ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);
+    spawn_and_compare(one);
+  }).join();
 }
 
 TEST(ProcessSpawner, TheChildDiesWithTheThreadThatSpawnedIt) {
