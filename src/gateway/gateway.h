@@ -83,6 +83,18 @@ struct Endpoint {
   int port = 0;
 };
 
+// An instance that on_demand started for a revision at zero.
+struct ColdInstance {
+  Endpoint endpoint;
+  // -1: it accepts connections already (socket activation), and the worker sends the parked
+  // request to it at once. Otherwise a unix datagram socket, the gateway's from then on, where
+  // the app's sd_notify "READY=1" arrives: the worker reads it, adds the instance to its own
+  // view and sends the parked requests then, and calls on_instance_ready. It gives up when
+  // the revision's parked requests would have timed out; SetEndpoints publishes the instance
+  // anyway once the runtime finds it ready by itself (a probe).
+  int ready_fd = -1;
+};
+
 // Load of one revision since the previous Collect (exact: every request passes the gateway).
 struct RevisionLoad {
   std::string revision;
@@ -116,11 +128,16 @@ struct GatewayStats {
 struct Callbacks {
   // A request parked for `revision` while none was parked: poke the autoscaler. `none_ready`:
   // the worker knows no ready instance of it (a cold start). The callback may then start an
-  // instance on the calling worker thread, and return it when it accepts connections already
-  // (socket activation): this worker sends the parked request to it at once, before
-  // SetEndpoints publishes it to all.
-  std::function<std::optional<Endpoint>(const std::string& revision, bool none_ready)>
+  // instance on the calling worker thread and return it (ColdInstance): this worker sends the
+  // parked request to it as soon as it accepts connections, before SetEndpoints publishes it
+  // to all.
+  std::function<std::optional<ColdInstance>(const std::string& revision, bool none_ready)>
       on_demand;
+  // A worker read READY=1 at `at` on the ready_fd of the instance `endpoint_id` on_demand
+  // started for `revision`.
+  std::function<void(const std::string& revision, const std::string& endpoint_id,
+                     std::chrono::steady_clock::time_point at)>
+      on_instance_ready;
   // Connecting to an instance failed (refused, timed out).
   std::function<void(const std::string& revision, const std::string& endpoint_id)>
       on_instance_failure;

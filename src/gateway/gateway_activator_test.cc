@@ -1,6 +1,8 @@
 // Integration tests of the activator inside the gateway: parking, the demand callback, queue
 // bounds, deadlines, the breaker across workers, retries, load collection and shutdown.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <future>
@@ -32,6 +34,12 @@ constexpr char kRevision[] = "default/hello-00001";
 
 class GatewayActivatorTest : public ::testing::Test {
  protected:
+  // The gateway's callbacks use the members below: it stops first.
+  ~GatewayActivatorTest() override {
+    gateway_.reset();
+    if (start_ready_fd_ >= 0) ::close(start_ready_fd_);
+  }
+
   void Start(RouteSpec route, Limits limits = {}) {
     Options options;
     options.listen = "127.0.0.1:0";
@@ -40,11 +48,20 @@ class GatewayActivatorTest : public ::testing::Test {
     options.limits = limits;
     Callbacks callbacks;
     callbacks.on_demand = [this](const std::string& revision,
-                                 bool none_ready) -> std::optional<Endpoint> {
+                                 bool none_ready) -> std::optional<ColdInstance> {
       std::lock_guard lock(mu_);
       demands_.push_back(revision + (none_ready ? " cold" : ""));
       demanded_.Notify();
-      return start_;
+      if (!start_) return std::nullopt;
+      return ColdInstance{*start_, std::exchange(start_ready_fd_, -1)};
+    };
+    callbacks.on_instance_ready = [this](const std::string& revision, const std::string& id,
+                                         std::chrono::steady_clock::time_point) {
+      {
+        std::lock_guard lock(mu_);
+        ready_seen_.push_back(revision + " " + id);
+      }
+      reported_.Notify();
     };
     callbacks.on_instance_failure = [this](const std::string& revision, const std::string& id) {
       std::lock_guard lock(mu_);
@@ -72,6 +89,9 @@ class GatewayActivatorTest : public ::testing::Test {
   std::vector<std::string> demands_;   // guarded by mu_
   std::vector<std::string> failures_;  // guarded by mu_
   std::optional<Endpoint> start_;      // what on_demand returns; guarded by mu_
+  int start_ready_fd_ = -1;            // ... with this ready_fd (once); guarded by mu_
+  std::vector<std::string> ready_seen_;  // on_instance_ready; guarded by mu_
+  Signal reported_;                      // on_instance_ready was called
   Signal demanded_;
 };
 
@@ -105,6 +125,62 @@ TEST_F(GatewayActivatorTest, AnInstanceStartedByTheDemandCallbackTakesTheParkedR
   gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
   EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).status, 200);
   EXPECT_EQ(demands().size(), 1u);
+}
+
+// A cold start of an app that binds its own port: the demand callback also returns the socket
+// the app's READY=1 (sd_notify) arrives on. The worker reads it and sends the parked request
+// then, without SetEndpoints; other notifications do not release it.
+TEST_F(GatewayActivatorTest, AnInstanceThatBindsItsPortTakesTheParkedRequestOnItsReady) {
+  FakeUpstream upstream("own port");
+  int pair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
+  {
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+    start_ready_fd_ = pair[0];  // the gateway's from now on
+  }
+  Start({});
+  auto pending = Async();
+  ASSERT_TRUE(demanded_.WaitFor());
+  ASSERT_EQ(::send(pair[1], "STATUS=starting", 15, 0), 15);
+  EXPECT_EQ(pending.wait_for(100ms), std::future_status::timeout);  // still parked
+  {
+    std::lock_guard lock(mu_);
+    EXPECT_TRUE(ready_seen_.empty());
+  }
+  const char ready[] = "STATUS=listening\nREADY=1";
+  ASSERT_EQ(::send(pair[1], ready, sizeof ready - 1, 0), static_cast<ssize_t>(sizeof ready - 1));
+  Response r = pending.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello from own port");
+  ASSERT_TRUE(reported_.WaitFor());  // a little later (Worker::ReadReady)
+  {
+    std::lock_guard lock(mu_);
+    EXPECT_EQ(ready_seen_, std::vector<std::string>{std::string(kRevision) + " i1"});
+  }
+  ::close(pair[1]);
+}
+
+// Without READY=1 the worker gives up with the parked request, and the instance arrives the
+// usual way.
+TEST_F(GatewayActivatorTest, AnInstanceThatNeverSaysReadyComesThroughSetEndpoints) {
+  FakeUpstream upstream("probed");
+  int pair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
+  {
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+    start_ready_fd_ = pair[0];
+  }
+  RouteSpec route;
+  route.timeout = 300ms;
+  Start(route);
+  EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).status, 504);
+  gateway_->SetEndpoints(kRevision, {upstream.endpoint("i1")});
+  EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).body, "hello from probed");
+  std::lock_guard lock(mu_);
+  EXPECT_TRUE(ready_seen_.empty());
+  ::close(pair[1]);
 }
 
 TEST_F(GatewayActivatorTest, FullQueueAnswers503WithRetryAfter) {
@@ -303,6 +379,27 @@ TEST_F(GatewayActivatorTest, StopAbortsParkedRequestsAfterTheDrainBound) {
   ASSERT_TRUE(demanded_.WaitFor());
   gateway_->Stop();
   EXPECT_EQ(parked.get().status, 0);  // closed without a response
+}
+
+// A worker waiting for an instance's READY=1 still stops (its loop ends only when nothing is
+// pending).
+TEST_F(GatewayActivatorTest, StopEndsTheWaitForAReady) {
+  FakeUpstream upstream("never");
+  int pair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
+  {
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+    start_ready_fd_ = pair[0];
+  }
+  Limits limits;
+  limits.drain_timeout = 200ms;
+  Start({}, limits);
+  auto parked = Async();
+  ASSERT_TRUE(demanded_.WaitFor());
+  gateway_->Stop();
+  EXPECT_EQ(parked.get().status, 0);
+  ::close(pair[1]);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ class GatewayMetricsTest : public ::testing::Test {
     options.threads = 2;
     options.metrics = metrics;
     Callbacks callbacks;
-    callbacks.on_demand = [this](const std::string&, bool) -> std::optional<Endpoint> {
+    callbacks.on_demand = [this](const std::string&, bool) -> std::optional<ColdInstance> {
       demanded_.Notify();
       return std::nullopt;
     };

@@ -60,7 +60,7 @@ class GatewayTracingTest : public ::testing::Test {
     options.threads = 1;
     options.tracer = tracer_.get();
     Callbacks callbacks;
-    callbacks.on_demand = [this](const std::string&, bool) -> std::optional<Endpoint> {
+    callbacks.on_demand = [this](const std::string&, bool) -> std::optional<ColdInstance> {
       demanded_.Notify();
       return std::nullopt;
     };

@@ -114,13 +114,16 @@ Task<InstancePtr> Session::Park() {
 // The first parked request of a revision: the demand callback pokes the autoscaler and, when
 // this worker knows no ready instance, may start one here. One that accepts connections
 // already (socket activation) is this worker's at once (the parked request is handed to it);
-// the other workers learn of it through SetEndpoints once the runtime reports it.
+// one that binds its own port is once its READY=1 has come (Worker::WatchReady). The other
+// workers learn of it through SetEndpoints once the runtime reports it.
 void Session::Demand() {
   const auto& on_demand = worker_.callbacks().on_demand;
   if (!on_demand) return;
   const auto& known = revision_->view(worker_.index()).instances;
-  std::optional<Endpoint> started = on_demand(revision_->key(), !known || known->items.empty());
-  if (!started) return;
+  std::optional<ColdInstance> cold = on_demand(revision_->key(), !known || known->items.empty());
+  if (!cold) return;
+  if (cold->ready_fd >= 0) return worker_.WatchReady(revision_, std::move(*cold), RequestDeadline());
+  const Endpoint* started = &cold->endpoint;
   auto instance = std::make_shared<Instance>(started->id, started->host, started->port);
   if (instance->address_size == 0) return;  // not numeric: wait for SetEndpoints
   revision_->view(worker_.index()).instances = revision_->AddInstance(std::move(instance), Now());

@@ -1,9 +1,11 @@
 #include "gateway/worker.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "common/thread.h"
 #include "gateway/session.h"
@@ -14,6 +16,8 @@ namespace {
 
 // Pause before accepting again after a resource error (EMFILE...), instead of spinning.
 constexpr std::chrono::milliseconds kAcceptBackoff{10};
+// How long after READY=1 a worker reports it (ReadReady).
+constexpr std::chrono::milliseconds kReadyReportDelay{1};
 
 void Add(std::uint64_t& sum, const std::atomic<std::uint64_t>& counter) {
   sum += counter.load(std::memory_order_relaxed);
@@ -97,6 +101,66 @@ Task<void> Worker::AcceptLoop() {
   }
 }
 
+void Worker::WatchReady(RevisionPtr revision, ColdInstance cold, SteadyTime until) {
+  // The socket's mode follows the loop's backend, as Accept and Connect make them.
+  int flags = ::fcntl(cold.ready_fd, F_GETFL);
+  bool nonblocking = loop_->backend() == ioloop::Backend::kEpoll;
+  if (flags >= 0) {
+    ::fcntl(cold.ready_fd, F_SETFL, nonblocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+  }
+  ioloop::Spawn(ReadReady(std::move(revision), std::move(cold), until));
+}
+
+namespace {
+
+// True when an sd_notify datagram (newline-separated VAR=VALUE) has the line READY=1.
+bool SaysReady(std::string_view payload) {
+  while (!payload.empty()) {
+    std::size_t nl = payload.find('\n');
+    if (payload.substr(0, nl) == "READY=1") return true;
+    if (nl == std::string_view::npos) break;
+    payload.remove_prefix(nl + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+Task<void> Worker::ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime until) {
+  Socket socket(*loop_, cold.ready_fd);
+  ioloop::Timer give_up(*loop_, [&socket] { socket.Close(); });
+  give_up.Arm(until);
+  ready_watches_.insert(&socket);
+  bool ready = false;
+  while (!ready) {
+    char datagram[512];
+    ErrorCode ec;
+    std::size_t n = co_await socket.Read(datagram, sizeof datagram, ec);
+    if (ec) break;  // closed: given up, or the worker stops
+    ready = SaysReady(std::string_view(datagram, n));
+  }
+  ready_watches_.erase(&socket);
+  give_up.Cancel();
+  if (!ready) co_return;
+  SteadyTime at = ioloop::TurnTime();
+  auto instance = std::make_shared<Instance>(cold.endpoint.id, cold.endpoint.host,
+                                             cold.endpoint.port);
+  if (instance->address_size == 0) co_return;  // not numeric: SetEndpoints will bring it
+  revision->view(index_).instances = revision->AddInstance(std::move(instance), at);
+  if (!callbacks_.on_instance_ready) co_return;
+  // The report waits until the parked requests are on their way: it wakes the runtime's
+  // thread, and on a virtual machine whose idle vCPU is halted the waker pays for that
+  // wake-up (~100 us traced inside the eventfd write), which would come between READY=1 and
+  // the connect to the app. The ready time reported is still `at`.
+  ioloop::Event waited(*loop_);
+  ioloop::Timer wait(*loop_, [&waited] { waited.Notify(); });
+  wait.Arm(at + kReadyReportDelay);
+  ready_reports_.insert(&waited);
+  co_await waited.Wait();
+  ready_reports_.erase(&waited);
+  callbacks_.on_instance_ready(revision->key(), cold.endpoint.id, at);
+}
+
 void Worker::BeginStop(std::promise<void> drained) {
   MarkStopping();
   drained_.emplace(std::move(drained));
@@ -110,6 +174,9 @@ void Worker::BeginStop(std::promise<void> drained) {
 void Worker::ForceStop() {
   std::vector<Session*> sessions(sessions_.begin(), sessions_.end());
   for (Session* session : sessions) session->Abort();
+  // Each ReadReady returns (a loop's timers do not hold its Run).
+  for (Socket* watch : ready_watches_) watch->Close();
+  for (ioloop::Event* report : ready_reports_) report->Notify();
   acceptor_.Close();
   pool_.Clear();
   loop_->Stop();  // Run() returns once the aborted sessions have unwound

@@ -102,10 +102,15 @@ class Worker {
   // Any thread: the gateway is draining. BeginStop follows on the worker's thread.
   void MarkStopping() { stopping_.store(true, std::memory_order_relaxed); }
   void Register(Session* session) { sessions_.insert(session); }
+  // Reads `cold.ready_fd` (owned from now on) until READY=1, then adds the instance to this
+  // worker's view of `revision` (which hands it the parked requests) and calls
+  // on_instance_ready. Gives up at `until` (or when the worker stops).
+  void WatchReady(RevisionPtr revision, ColdInstance cold, SteadyTime until);
   void Unregister(Session* session);
 
  private:
   Task<void> AcceptLoop();
+  Task<void> ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime until);
   void CheckDrained();
 
   const int index_;
@@ -116,6 +121,8 @@ class Worker {
   WorkerCounters counters_;
   // Declared before loop_ so that sessions destroyed with the loop can still unregister.
   std::unordered_set<Session*> sessions_;  // worker thread only
+  std::unordered_set<Socket*> ready_watches_;          // worker thread only (ReadReady)
+  std::unordered_set<ioloop::Event*> ready_reports_;  // worker thread only (ReadReady)
   std::optional<std::promise<void>> drained_;
   std::atomic<bool> stopping_{false};
 

@@ -29,6 +29,12 @@ struct Listener {
   int port = 0;
 };
 
+// A datagram socket an app's "READY=1" reaches (LaunchRequest::notify_socket).
+struct ReadySocket {
+  UniqueFd fd;
+  std::string address;
+};
+
 struct ProcessExit {
   int code = 0;    // exit code when it exited
   int signal = 0;  // signal number when killed
@@ -40,6 +46,8 @@ struct LaunchRequest {
   int port = 0;
   int listen_fd = -1;  // >= 0: socket activation
   std::shared_ptr<LogBuffer> log;
+  // NOTIFY_SOCKET for this start (a standby's own, OpenReadySocket); "" = the host's shared one.
+  std::string notify_socket;
 };
 
 struct ProbeRequest {
@@ -82,6 +90,9 @@ class InstanceHost {
   virtual Result<int> PickPort() = 0;
   // A new listening socket on 127.0.0.1 for socket activation.
   virtual Result<Listener> Listen() = 0;
+  // A datagram socket of its own for one start's sd_notify messages (blocking, close-on-exec)
+  // and its NOTIFY_SOCKET address: a standby's, read by the thread that fires it.
+  virtual Result<ReadySocket> OpenReadySocket() = 0;
 };
 
 }  // namespace ebb::runtime

@@ -13,6 +13,8 @@
 #include <random>
 #include <utility>
 
+#include "runtime/notify.h"
+
 namespace ebb::runtime {
 namespace {
 
@@ -57,7 +59,9 @@ Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
 Result<Standby::Starter> LoopHost::PrepareLaunch(const LaunchRequest& request) {
   Result<LaunchPlan> plan =
       PlanLaunch(*request.revision,
-                 InstanceEnv{request.port, request.listen_fd >= 0 ? "" : options_.notify_socket},
+                 InstanceEnv{request.port, request.listen_fd >= 0        ? ""
+                                           : !request.notify_socket.empty() ? request.notify_socket
+                                                                            : options_.notify_socket},
                  options_.base_env);
   if (!plan.ok()) return plan.status();
   SpawnRequest spawn{plan->path, plan->argv, plan->env, plan->cwd, -1, -1, request.listen_fd};
@@ -231,6 +235,12 @@ Result<int> LoopHost::PickPort() {
 }
 
 Result<Listener> LoopHost::Listen() { return BindNextPort(true); }
+
+Result<ReadySocket> LoopHost::OpenReadySocket() {
+  Result<std::pair<UniqueFd, std::string>> bound = BindNotifyAddress(/*nonblocking=*/false);
+  if (!bound.ok()) return bound.status();
+  return ReadySocket{std::move(bound->first), std::move(bound->second)};
+}
 
 // A rotating cursor, so that a port an instance just released (maybe in TIME_WAIT, maybe
 // still in a client's pool) is not handed out again at once.

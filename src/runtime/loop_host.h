@@ -56,6 +56,7 @@ class LoopHost final : public InstanceHost {
   void CancelProbe(ProbeId id) override;
   Result<int> PickPort() override;
   Result<Listener> Listen() override;
+  Result<ReadySocket> OpenReadySocket() override;
   // Copies what the instances not yet watched (Adopt) have written into their logs, so that
   // a reader of the logs sees every line written so far.
   void ReadWaitingOutput();

@@ -12,9 +12,9 @@
 
 namespace ebb::runtime {
 
-Result<std::unique_ptr<NotifySocket>> NotifySocket::Open(EventLoop& loop, ReadyHandler on_ready) {
+Result<std::pair<UniqueFd, std::string>> BindNotifyAddress(bool nonblocking) {
   static std::atomic<int> counter{0};
-  UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0));
   if (!fd.valid()) return ErrnoStatus("notify socket", errno);
   std::string name = "ebb-notify-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   sockaddr_un addr{};
@@ -24,12 +24,19 @@ Result<std::unique_ptr<NotifySocket>> NotifySocket::Open(EventLoop& loop, ReadyH
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) < 0) {
     return ErrnoStatus("bind notify socket", errno);
   }
+  return std::make_pair(std::move(fd), "@" + name);
+}
+
+Result<std::unique_ptr<NotifySocket>> NotifySocket::Open(EventLoop& loop, ReadyHandler on_ready) {
+  Result<std::pair<UniqueFd, std::string>> bound = BindNotifyAddress(/*nonblocking=*/true);
+  if (!bound.ok()) return bound.status();
+  auto& [fd, address] = *bound;
   int one = 1;
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
     return ErrnoStatus("SO_PASSCRED", errno);
   }
   std::unique_ptr<NotifySocket> socket(
-      new NotifySocket(loop, std::move(fd), "@" + name, std::move(on_ready)));
+      new NotifySocket(loop, std::move(fd), std::move(address), std::move(on_ready)));
   EBB_RETURN_IF_ERROR(loop.Watch(socket->fd_.get(), EPOLLIN,
                                  [s = socket.get()](std::uint32_t) { s->OnReadable(); }));
   return socket;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/status.h"
 #include "runtime/event_loop.h"
@@ -35,6 +36,10 @@ class NotifySocket {
   std::string address_;
   ReadyHandler on_ready_;
 };
+
+// A new unix datagram socket (close-on-exec; non-blocking if asked) bound to a fresh abstract
+// address, and that address as NOTIFY_SOCKET spells it ("@ebb-notify-<pid>-<n>").
+Result<std::pair<UniqueFd, std::string>> BindNotifyAddress(bool nonblocking);
 
 // True when a notification payload (newline-separated VAR=VALUE) contains READY=1.
 bool NotifyPayloadReady(const std::string& payload);

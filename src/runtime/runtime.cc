@@ -126,10 +126,20 @@ Runtime::ColdStart Runtime::StartFromZero(const std::string& key) {
   Queue([this, key, standby] { supervisor_->Fired(key, standby.get()); });
   ColdStart out;
   out.started = standby->started();
-  if (out.started && standby->socket_activation()) {
-    out.accepting = InstanceInfo{standby->id(), standby->pod(), "127.0.0.1", standby->port(), {}};
+  if (!out.started) return out;
+  InstanceInfo info{standby->id(), standby->pod(), "127.0.0.1", standby->port(), {}};
+  if (standby->socket_activation()) {
+    out.accepting = std::move(info);
+  } else if (UniqueFd ready = standby->TakeReadySocket(); ready.valid()) {
+    out.starting = std::move(info);
+    out.ready_socket = std::move(ready);
   }
   return out;
+}
+
+void Runtime::ReportReady(const std::string& key, const std::string& pod,
+                          std::chrono::steady_clock::time_point at) {
+  Queue([this, key, pod, at] { supervisor_->ReadyReported(key, pod, at); });
 }
 
 // Only the facts are gathered on the runtime thread; the JSON, which costs far more, is built

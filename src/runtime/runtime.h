@@ -33,6 +33,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "runtime/fd.h"
 #include "runtime/instance.h"
 #include "runtime/log_buffer.h"
 #include "runtime/policy.h"
@@ -91,10 +92,20 @@ class Runtime {
     // The instance when it accepts connections already (socket activation); otherwise it is
     // reported by on_ready once ready, as usual.
     std::optional<InstanceInfo> accepting;
+    // An app that binds its own port: the instance, and the socket its READY=1 reaches (the
+    // start's own NOTIFY_SOCKET), for the caller to read. Whoever reads READY=1 there tells
+    // ReportReady. Invalid when the standby had none: on_ready reports the instance as usual
+    // (so it does anyway, from a readiness probe, if the app never sends READY=1).
+    std::optional<InstanceInfo> starting;
+    UniqueFd ready_socket;
   };
   // Nothing started when the revision has no standby: it is not at zero, or it cannot start
   // (then Scale reports why).
   ColdStart StartFromZero(const std::string& key);
+  // Any thread: the app of the instance named `pod` (ColdStart::starting) sent READY=1 at
+  // `at`. It is marked ready (on_ready) unless it is no longer starting.
+  void ReportReady(const std::string& key, const std::string& pod,
+                   std::chrono::steady_clock::time_point at);
   // On a thread that may call StartFromZero, before it does: sets up the thread's spawner
   // (its child stack, faulted in) so that the first cold start there does not pay for it.
   static void PrepareThisThreadForStarts();

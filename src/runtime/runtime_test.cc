@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -239,6 +240,36 @@ TEST_F(RuntimeTest, ReadyOnNotifySocketFromTheAppOrAProcessItStarted) {
   rt_->SetRevision(kKey, Revision(container));
   rt_->Scale(kKey, 1);
   WaitFor("ready");  // its port never opens: only READY=1 can have done this
+}
+
+// At zero a revision keeps a standby; the thread that starts it from zero gets the socket its
+// app's READY=1 reaches, and the runtime learns of it only from ReportReady (this app never
+// listens, so no probe could find it ready).
+TEST_F(RuntimeTest, AStandbyStartedFromZeroHandsItsReadySocketToTheCaller) {
+  Start();
+  rt_->SetRevision(kKey, Revision(Python(kNotifier)));
+  Runtime::ColdStart cold;
+  auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  while (!(cold = rt_->StartFromZero(kKey)).started &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(1));  // until the runtime thread has armed it
+  }
+  ASSERT_TRUE(cold.started);
+  EXPECT_FALSE(cold.accepting);
+  ASSERT_TRUE(cold.starting);
+  ASSERT_TRUE(cold.ready_socket.valid());
+  timeval tv{20, 0};
+  ::setsockopt(cold.ready_socket.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[64];
+  ssize_t n = ::recv(cold.ready_socket.get(), buf, sizeof buf, 0);
+  ASSERT_GT(n, 0) << std::strerror(errno);
+  EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)), "READY=1");
+  EXPECT_EQ(Count("ready"), 0);
+  auto read_at = std::chrono::steady_clock::now();
+  rt_->ReportReady(kKey, cold.starting->pod, read_at);
+  Event ready = WaitFor("ready");
+  EXPECT_EQ(ready.id, cold.starting->id);
+  EXPECT_EQ(ready.port, cold.starting->port);
 }
 
 TEST_F(RuntimeTest, ExecReadinessProbeRunsInTheWorkingDir) {

@@ -3,13 +3,14 @@
 namespace ebb::runtime {
 
 Standby::Standby(std::string id, std::string pod, int port, bool socket_activation,
-                 Starter start, SteadyNow now)
+                 Starter start, SteadyNow now, UniqueFd ready_socket)
     : id_(std::move(id)),
       pod_(std::move(pod)),
       port_(port),
       socket_activation_(socket_activation),
       start_(std::move(start)),
-      now_(std::move(now)) {}
+      now_(std::move(now)),
+      ready_socket_(std::move(ready_socket)) {}
 
 bool Standby::Fire() {
   std::lock_guard lock(mu_);

@@ -42,8 +42,10 @@ class Standby {
   using Starter = std::function<Result<Process>()>;
   using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
 
+  // `ready_socket`: where the app's READY=1 will arrive (the start's own NOTIFY_SOCKET), or
+  // invalid when it goes to the runtime's shared socket or the app is socket-activated.
   Standby(std::string id, std::string pod, int port, bool socket_activation, Starter start,
-          SteadyNow now);
+          SteadyNow now, UniqueFd ready_socket = {});
 
   const std::string& id() const { return id_; }
   const std::string& pod() const { return pod_; }
@@ -56,6 +58,9 @@ class Standby {
   bool Fire();
   // Whether the last Fire started a process. Any thread, after Fire returned true.
   bool started() const { return started_; }
+  // The ready socket, for the thread whose Fire returned true (once; then invalid). Until
+  // then nobody reads it: what the app sends waits there.
+  UniqueFd TakeReadySocket() { return std::move(ready_socket_); }
 
   // The supervisor's thread: ends the standby. nullopt when it was never fired; else what the
   // Fire gave (waiting for a Fire in progress). Later calls return nullopt.
@@ -68,6 +73,7 @@ class Standby {
   const bool socket_activation_;
   const Starter start_;
   const SteadyNow now_;
+  UniqueFd ready_socket_;  // set at construction, then the firing thread's only
   std::mutex mu_;
   State state_ = State::kArmed;           // guarded by mu_
   std::optional<Result<Process>> fired_;  // guarded by mu_

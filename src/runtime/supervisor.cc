@@ -248,6 +248,14 @@ void Supervisor::NotifyReady(pid_t pgid) {
   early_ready_[pgid] = now;
 }
 
+void Supervisor::ReadyReported(const std::string& key, const std::string& pod, Steady at) {
+  Revision* rev = FindRevision(key);
+  if (rev == nullptr) return;
+  for (auto& inst : rev->instances) {
+    if (inst->pod == pod && inst->phase == Phase::kStarting) return MarkReady(*rev, *inst, at);
+  }
+}
+
 void Supervisor::Shutdown(std::function<void()> done) {
   shutting_down_ = true;
   shutdown_done_ = std::move(done);
@@ -416,15 +424,27 @@ void Supervisor::Arm(Revision& rev) {
   if (!port.ok()) return;  // the next Scale reports it through Launch
   std::string id = NewId(rev);
   std::string pod = rev.name + "-deployment-" + id;
-  Result<Standby::Starter> start =
-      host_.PrepareLaunch(LaunchRequest{rev.revision, pod, *port, listen_fd, nullptr});
+  LaunchRequest request{rev.revision, pod, *port, listen_fd, nullptr};
+  // An app that binds its own port says when it listens with READY=1. A standby's goes to a
+  // socket of its own, which the gateway worker that fires it reads: the parked request then
+  // goes out from that worker at once, instead of after the runtime thread has read the
+  // datagram and published the instance (two wake-ups, not one). Without one (it could not be
+  // opened), the shared socket as for any start.
+  UniqueFd ready_socket;
+  if (!rev.revision->socket_activation) {
+    if (Result<ReadySocket> own = host_.OpenReadySocket(); own.ok()) {
+      ready_socket = std::move(own->fd);
+      request.notify_socket = std::move(own->address);
+    }
+  }
+  Result<Standby::Starter> start = host_.PrepareLaunch(request);
   if (!start.ok()) {
     if (listener >= 0) rev.listeners[listener].in_use = false;
     return;
   }
-  rev.standby = std::make_shared<Standby>(std::move(id), std::move(pod), *port,
-                                          rev.revision->socket_activation, std::move(*start),
-                                          [this] { return clock_.Steady(); });
+  rev.standby = std::make_shared<Standby>(
+      std::move(id), std::move(pod), *port, rev.revision->socket_activation, std::move(*start),
+      [this] { return clock_.Steady(); }, std::move(ready_socket));
   rev.standby_listener = listener;
   standbys_->Put(rev.key, rev.standby);
 }

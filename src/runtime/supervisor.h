@@ -71,6 +71,10 @@ class Supervisor {
   // yet, it is kept for a second: a standby fired on a gateway worker can start and notify
   // before its Fired report is handled, and its adoption then takes the READY=1.
   void NotifyReady(pid_t pgid);
+  // The app of the instance named `pod`, fired from a standby, sent READY=1 on the standby's
+  // own socket at `at` (read by the thread that fired it: Standby::TakeReadySocket).
+  void ReadyReported(const std::string& key, const std::string& pod,
+                     std::chrono::steady_clock::time_point at);
   // Stops everything (SIGTERM, grace, SIGKILL; no drain, no restarts, no more callbacks) and
   // calls `done` once the last process has exited.
   void Shutdown(std::function<void()> done);

@@ -67,6 +67,11 @@ class FakeHost final : public InstanceHost {
     ++listens;
     return Listener{UniqueFd(), 40000 + listens};
   }
+  Result<ReadySocket> OpenReadySocket() override {
+    ++ready_sockets;
+    if (!ready_socket_error.ok()) return ready_socket_error;
+    return ReadySocket{UniqueFd(), "@ready-" + std::to_string(ready_sockets)};
+  }
 
   // Moves the clock forward by `d`, firing due timers in order.
   void Advance(std::chrono::nanoseconds d) {
@@ -114,6 +119,8 @@ class FakeHost final : public InstanceHost {
   int adopted = 0;
   std::vector<LaunchRequest> prepared_requests;
   int listens = 0;
+  int ready_sockets = 0;
+  Status ready_socket_error;
 
  private:
   FakeClock& clock_;
@@ -601,6 +608,36 @@ TEST_F(StandbyTest, ASocketActivatedStandbyIsReadyWhenAdoptedAndKeepsTheListener
   EXPECT_EQ(host.prepared, 2);
   EXPECT_EQ(host.prepared_requests[1].port, 40001);
   EXPECT_EQ(host.listens, 1);
+}
+
+// An app that binds its own port says READY=1 on a socket of its standby's own, which the
+// thread that fires the standby reads (Runtime::StartFromZero) and reports back with the time
+// it read it. A socket-activated app needs none; without one the shared socket serves.
+TEST_F(StandbyTest, APortStandbyHasItsOwnNotifySocketAndItsReadyIsReportedBack) {
+  sup->SetRevision(kKey, Revision());
+  ASSERT_EQ(host.prepared_requests.size(), 1u);
+  EXPECT_EQ(host.prepared_requests[0].notify_socket, "@ready-1");
+  std::shared_ptr<Standby> standby = FireAndReport();
+  ASSERT_TRUE(standby);
+  host.Advance(microseconds(900));
+  auto read_at = clock.Steady() - microseconds(200);
+  sup->ReadyReported(kKey, standby->pod(), read_at);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].id, standby->id());
+  EXPECT_EQ(ready[0].ready, read_at);
+  EXPECT_TRUE(host.probes.empty());  // no more probing
+  sup->ReadyReported(kKey, standby->pod(), clock.Steady());  // ready already: nothing
+  sup->ReadyReported(kKey, "unknown", clock.Steady());
+  EXPECT_EQ(ready.size(), 1u);
+
+  sup->SetRevision("default/activated", Revision({{"ebb.dev/socket-activation", "true"}}));
+  ASSERT_EQ(host.prepared_requests.size(), 2u);
+  EXPECT_EQ(host.prepared_requests[1].notify_socket, "");
+  EXPECT_EQ(host.ready_sockets, 1);
+  host.ready_socket_error = Status(Code::kInternal, "no socket");
+  sup->SetRevision("default/other", Revision());
+  ASSERT_EQ(host.prepared_requests.size(), 3u);
+  EXPECT_EQ(host.prepared_requests[2].notify_socket, "");  // the shared one
 }
 
 // The report of the fire reaches the supervisor's thread a little after the clone: the

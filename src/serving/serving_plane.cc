@@ -108,7 +108,9 @@ Status ServingPlane::StartComponents(const Options& options) {
       auto it = revisions_.find(key);
       if (it == revisions_.end()) return;
       bool changed = it->second.ready.erase(info.id) > 0;
-      if (changed) PublishEndpoints(key);
+      // Also when it was never published: the gateway worker that started it from zero may
+      // have added it to its own view (ColdInstance), and a new set takes it out.
+      PublishEndpoints(key);
       if (it->second.health.OnExited(info.id, exit) || changed) HealthChanged(key);
     });
   };
@@ -137,7 +139,7 @@ Status ServingPlane::StartComponents(const Options& options) {
   go.tracer = tracer_ = options.tracer;
   gateway::Callbacks gc;
   gc.on_demand = [this](const std::string& key,
-                        bool none_ready) -> std::optional<gateway::Endpoint> {
+                        bool none_ready) -> std::optional<gateway::ColdInstance> {
     auto parked = clock_.Steady();
     // At zero the worker starts the revision's standby itself: no hop to the runtime thread
     // before the clone. The autoscaler is poked as usual and its decision (at least one)
@@ -156,8 +158,19 @@ Status ServingPlane::StartComponents(const Options& options) {
         runtime_->Scale(key, it == revisions_.end() ? 0 : it->second.wanted);
       }
     });
-    if (!cold.accepting) return std::nullopt;
-    return gateway::Endpoint{cold.accepting->pod, cold.accepting->host, cold.accepting->port};
+    if (cold.accepting) {
+      return gateway::ColdInstance{
+          {cold.accepting->pod, cold.accepting->host, cold.accepting->port}, -1};
+    }
+    if (cold.starting && cold.ready_socket.valid()) {
+      return gateway::ColdInstance{{cold.starting->pod, cold.starting->host, cold.starting->port},
+                                   cold.ready_socket.release()};
+    }
+    return std::nullopt;
+  };
+  gc.on_instance_ready = [this](const std::string& key, const std::string& pod,
+                                std::chrono::steady_clock::time_point at) {
+    runtime_->ReportReady(key, pod, at);
   };
   gc.on_worker_start = [] { runtime::Runtime::PrepareThisThreadForStarts(); };
   if (metrics_.enabled()) {
