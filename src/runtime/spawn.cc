@@ -294,18 +294,22 @@ struct ChildFds {
   }
 };
 
-// Binds the calling thread to the CPU it runs on, keeping its mask in `mask` for the child to
-// give back (ChildArgs::unpin_mask), so that the child starts on this CPU. The kernel places a
-// new task on an idle CPU when the one it is created on is busy (CFS) or runs a real-time task
-// of its priority (SCHED_FIFO), which is always so here: the caller runs until the clone. But
-// the caller is about to block until the child's execve, leaving its own CPU to the child,
-// while an idle vCPU of a virtual machine is halted and takes ~100 us to wake (the `wake` row
-// of bench/coldstart.sh). Created on the caller's CPU, the child runs as soon as the caller
-// blocks. Three system calls here and two in the child. bench/coldstart.sh, rt, 3 interleaved
-// rounds of 40: ebb p50 3.74 -> 3.35 ms with socket activation, 4.39 -> 3.84 ms without.
-// Nothing to do when the thread may run on one CPU only.
+// A real-time caller (SCHED_FIFO, SCHED_RR) binds itself to the CPU it runs on, keeping its
+// mask in `mask` for the child to give back (ChildArgs::unpin_mask), so that the child starts
+// on this CPU. The kernel places a new real-time task on another CPU when the one it is
+// created on runs a real-time task of its priority, which the caller is until the clone. But
+// the caller is about to block until the child's execve, leaving its CPU to the child, while
+// the other CPU, idle, is a halted vCPU on a virtual machine and takes ~100 us to wake (the
+// `wake` row of bench/coldstart.sh). Created on the caller's CPU, the child runs as soon as
+// the caller blocks: clone -> child running 172 -> 82 us (trace medians). bench/coldstart.sh,
+// rt, 3 interleaved rounds of 40: ebb p50 3.74 -> 3.35 ms with socket activation, 4.39 ->
+// 3.84 ms without. A caller of the ordinary policy is left alone: there the kernel balances
+// a task again at execve (to the idlest CPU), which would move the child anyway, and with
+// the migration's cost on top. Nothing to do either when the thread may run on one CPU only.
 #if !defined(__SANITIZE_THREAD__)
 void PinForClone(ChildArgs& args, cpu_set_t& mask) {
+  int policy = ::sched_getscheduler(0) & ~SCHED_RESET_ON_FORK;
+  if (policy != SCHED_FIFO && policy != SCHED_RR) return;
   if (::sched_getaffinity(0, sizeof mask, &mask) != 0 || CPU_COUNT(&mask) < 2) return;
   int cpu = ::sched_getcpu();
   if (cpu < 0 || cpu >= CPU_SETSIZE) return;

@@ -11,10 +11,11 @@
 // clone() interceptor assumes a fork-like child, use vfork() instead (a real fork under TSan,
 // so they report failures over a pipe). The server never fork()s.
 //
-// The CPU. For the clone the spawning thread binds itself to the CPU it runs on, so that the
-// child starts there (the kernel would put it on another, idle CPU, which on a virtual machine
-// is a halted vCPU to wake first); the child's first two system calls give the thread's mask
-// back to the thread and to itself (spawn.cc, PinForClone).
+// The CPU. A real-time spawning thread (SCHED_FIFO, as bench/coldstart.sh -s rt runs ebb)
+// binds itself to the CPU it runs on for the clone, so that the child starts there (the kernel
+// would put it on another, idle CPU, which on a virtual machine is a halted vCPU to wake
+// first); the child's first two system calls give the thread's mask back to the thread and to
+// itself (spawn.cc, PinForClone).
 //
 // The descriptor table. A plain clone copies the server's whole table into the child, and
 // execve then closes every copy: one cold struct file (and inode) per descriptor, twice. With

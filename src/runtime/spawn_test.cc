@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -159,9 +161,10 @@ TEST(ProcessSpawner, GivesAPidfdAndTheStartTimeCanBeRead) {
   EXPECT_EQ(ReadStartTicks(proc->pid).status().code(), Code::kNotFound);
 }
 
-// The spawning thread is bound to its CPU for the clone (PinForClone in spawn.cc), and the
-// child gives the thread's CPU mask back to both: neither the server's thread nor the app may
-// stay bound to one CPU. Also when the thread may run on one CPU only, which spawn leaves be.
+// A real-time spawning thread is bound to its CPU for the clone (PinForClone in spawn.cc), and
+// the child gives the thread's CPU mask back to both: neither the server's thread nor the app
+// may stay bound to one CPU. Also when the thread may run on one CPU only, which spawn leaves
+// be, and for a thread of the ordinary policy, which it does not bind.
 TEST(ProcessSpawner, TheThreadAndTheAppEndWithTheThreadsCpuMask) {
   auto mask_of = [](pid_t tid) {
     cpu_set_t mask;
@@ -183,6 +186,11 @@ TEST(ProcessSpawner, TheThreadAndTheAppEndWithTheThreadsCpuMask) {
   };
   std::thread([&] {
     cpu_set_t all = mask_of(0);
+    spawn_and_compare(all);  // SCHED_OTHER
+    sched_param fifo{1};
+    if (::sched_setscheduler(0, SCHED_FIFO, &fifo) != 0) {
+      GTEST_SKIP() << "SCHED_FIFO not allowed here: " << std::strerror(errno);
+    }
     if (CPU_COUNT(&all) > 1) spawn_and_compare(all);
     cpu_set_t one;
     CPU_ZERO(&one);
