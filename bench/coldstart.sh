@@ -14,7 +14,8 @@
 #                 response byte. ebb parks the request, scales 0 -> 1, spawns helloworld with the
 #                 revision's listening socket (kept across scale-to-zero), forwards, relays.
 #   ebb port      the same without socket activation: helloworld binds PORT itself; ebb learns it
-#                 is ready from NOTIFY_SOCKET (READY=1, which helloworld sends) or a TCP probe.
+#                 is ready from NOTIFY_SOCKET (READY=1, which helloworld sends; the gateway worker
+#                 that started it reads it) or a TCP probe.
 #   floor sockact no ebb: t0, spawn helloworld (clone(CLONE_VM|CLONE_VFORK), as ebb does) with a
 #                 pre-bound listening socket as fd 3 (LISTEN_FDS=1, LISTEN_PID), connect, send,
 #                 first byte.

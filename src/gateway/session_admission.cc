@@ -122,9 +122,11 @@ void Session::Demand() {
   const auto& known = revision_->view(worker_.index()).instances;
   std::optional<ColdInstance> cold = on_demand(revision_->key(), !known || known->items.empty());
   if (!cold) return;
-  if (cold->ready_fd >= 0) return worker_.WatchReady(revision_, std::move(*cold), RequestDeadline());
-  const Endpoint* started = &cold->endpoint;
-  auto instance = std::make_shared<Instance>(started->id, started->host, started->port);
+  if (cold->ready_fd >= 0) {
+    return worker_.WatchReady(revision_, std::move(*cold), RequestDeadline());
+  }
+  const Endpoint& started = cold->endpoint;
+  auto instance = std::make_shared<Instance>(started.id, started.host, started.port);
   if (instance->address_size == 0) return;  // not numeric: wait for SetEndpoints
   revision_->view(worker_.index()).instances = revision_->AddInstance(std::move(instance), Now());
 }

@@ -143,8 +143,8 @@ Task<void> Worker::ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime
   give_up.Cancel();
   if (!ready) co_return;
   SteadyTime at = ioloop::TurnTime();
-  auto instance = std::make_shared<Instance>(cold.endpoint.id, cold.endpoint.host,
-                                             cold.endpoint.port);
+  auto instance =
+      std::make_shared<Instance>(cold.endpoint.id, cold.endpoint.host, cold.endpoint.port);
   if (instance->address_size == 0) co_return;  // not numeric: SetEndpoints will bring it
   revision->view(index_).instances = revision->AddInstance(std::move(instance), at);
   if (!callbacks_.on_instance_ready) co_return;

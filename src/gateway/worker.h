@@ -121,7 +121,7 @@ class Worker {
   WorkerCounters counters_;
   // Declared before loop_ so that sessions destroyed with the loop can still unregister.
   std::unordered_set<Session*> sessions_;  // worker thread only
-  std::unordered_set<Socket*> ready_watches_;          // worker thread only (ReadReady)
+  std::unordered_set<Socket*> ready_watches_;         // worker thread only (ReadReady)
   std::unordered_set<ioloop::Event*> ready_reports_;  // worker thread only (ReadReady)
   std::optional<std::promise<void>> drained_;
   std::atomic<bool> stopping_{false};

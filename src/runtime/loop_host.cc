@@ -57,12 +57,12 @@ Result<pid_t> LoopHost::Launch(const LaunchRequest& request,
 }
 
 Result<Standby::Starter> LoopHost::PrepareLaunch(const LaunchRequest& request) {
+  // A socket-activated app needs no NOTIFY_SOCKET; a standby's may have one of its own.
+  std::string notify = request.listen_fd >= 0          ? std::string()
+                       : request.notify_socket.empty() ? options_.notify_socket
+                                                       : request.notify_socket;
   Result<LaunchPlan> plan =
-      PlanLaunch(*request.revision,
-                 InstanceEnv{request.port, request.listen_fd >= 0        ? ""
-                                           : !request.notify_socket.empty() ? request.notify_socket
-                                                                            : options_.notify_socket},
-                 options_.base_env);
+      PlanLaunch(*request.revision, InstanceEnv{request.port, notify}, options_.base_env);
   if (!plan.ok()) return plan.status();
   SpawnRequest spawn{plan->path, plan->argv, plan->env, plan->cwd, -1, -1, request.listen_fd};
   // Read now, while the launch is prepared, rather than reset blindly in the child.

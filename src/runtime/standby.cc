@@ -2,8 +2,8 @@
 
 namespace ebb::runtime {
 
-Standby::Standby(std::string id, std::string pod, int port, bool socket_activation,
-                 Starter start, SteadyNow now, UniqueFd ready_socket)
+Standby::Standby(std::string id, std::string pod, int port, bool socket_activation, Starter start,
+                 SteadyNow now, UniqueFd ready_socket)
     : id_(std::move(id)),
       pod_(std::move(pod)),
       port_(port),
