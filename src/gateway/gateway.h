@@ -90,8 +90,8 @@ struct ColdInstance {
   // request to it at once. Otherwise a unix datagram socket, the gateway's from then on, where
   // the app's sd_notify "READY=1" arrives: the worker reads it, adds the instance to its own
   // view and sends the parked requests then, and calls on_instance_ready. It gives up when
-  // the revision's parked requests would have timed out; SetEndpoints publishes the instance
-  // anyway once the runtime finds it ready by itself (a probe).
+  // the parked request would have timed out, or after 10 s; SetEndpoints publishes the
+  // instance anyway once the runtime finds it ready by itself (a probe).
   int ready_fd = -1;
 };
 

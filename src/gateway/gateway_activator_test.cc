@@ -37,7 +37,20 @@ class GatewayActivatorTest : public ::testing::Test {
   // The gateway's callbacks use the members below: it stops first.
   ~GatewayActivatorTest() override {
     gateway_.reset();
-    if (start_ready_fd_ >= 0) ::close(start_ready_fd_);
+    for (int fd : {start_ready_fd_, app_ready_fd_}) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+
+  // on_demand will start `upstream` as instance i1 of an app that binds its own port: with a
+  // ready socket (a datagram socketpair). Returns the app's end, where it sends READY=1.
+  int StartsWithReadySocket(const FakeUpstream& upstream) {
+    int pair[2];
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+    start_ready_fd_ = pair[0];  // the gateway's once on_demand has returned it
+    return app_ready_fd_ = pair[1];
   }
 
   void Start(RouteSpec route, Limits limits = {}) {
@@ -90,6 +103,7 @@ class GatewayActivatorTest : public ::testing::Test {
   std::vector<std::string> failures_;  // guarded by mu_
   std::optional<Endpoint> start_;      // what on_demand returns; guarded by mu_
   int start_ready_fd_ = -1;            // ... with this ready_fd (once); guarded by mu_
+  int app_ready_fd_ = -1;              // the app's end of the ready socket
   std::vector<std::string> ready_seen_;  // on_instance_ready; guarded by mu_
   Signal reported_;                      // on_instance_ready was called
   Signal demanded_;
@@ -132,24 +146,18 @@ TEST_F(GatewayActivatorTest, AnInstanceStartedByTheDemandCallbackTakesTheParkedR
 // then, without SetEndpoints; other notifications do not release it.
 TEST_F(GatewayActivatorTest, AnInstanceThatBindsItsPortTakesTheParkedRequestOnItsReady) {
   FakeUpstream upstream("own port");
-  int pair[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
-  {
-    std::lock_guard lock(mu_);
-    start_ = upstream.endpoint("i1");
-    start_ready_fd_ = pair[0];  // the gateway's from now on
-  }
+  int app = StartsWithReadySocket(upstream);
   Start({});
   auto pending = Async();
   ASSERT_TRUE(demanded_.WaitFor());
-  ASSERT_EQ(::send(pair[1], "STATUS=starting", 15, 0), 15);
+  ASSERT_EQ(::send(app, "STATUS=starting", 15, 0), 15);
   EXPECT_EQ(pending.wait_for(100ms), std::future_status::timeout);  // still parked
   {
     std::lock_guard lock(mu_);
     EXPECT_TRUE(ready_seen_.empty());
   }
   const char ready[] = "STATUS=listening\nREADY=1";
-  ASSERT_EQ(::send(pair[1], ready, sizeof ready - 1, 0), static_cast<ssize_t>(sizeof ready - 1));
+  ASSERT_EQ(::send(app, ready, sizeof ready - 1, 0), static_cast<ssize_t>(sizeof ready - 1));
   Response r = pending.get();
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "hello from own port");
@@ -158,20 +166,13 @@ TEST_F(GatewayActivatorTest, AnInstanceThatBindsItsPortTakesTheParkedRequestOnIt
     std::lock_guard lock(mu_);
     EXPECT_EQ(ready_seen_, std::vector<std::string>{std::string(kRevision) + " i1"});
   }
-  ::close(pair[1]);
 }
 
 // Without READY=1 the worker gives up with the parked request, and the instance arrives the
 // usual way.
 TEST_F(GatewayActivatorTest, AnInstanceThatNeverSaysReadyComesThroughSetEndpoints) {
   FakeUpstream upstream("probed");
-  int pair[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
-  {
-    std::lock_guard lock(mu_);
-    start_ = upstream.endpoint("i1");
-    start_ready_fd_ = pair[0];
-  }
+  StartsWithReadySocket(upstream);
   RouteSpec route;
   route.timeout = 300ms;
   Start(route);
@@ -180,7 +181,6 @@ TEST_F(GatewayActivatorTest, AnInstanceThatNeverSaysReadyComesThroughSetEndpoint
   EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).body, "hello from probed");
   std::lock_guard lock(mu_);
   EXPECT_TRUE(ready_seen_.empty());
-  ::close(pair[1]);
 }
 
 TEST_F(GatewayActivatorTest, FullQueueAnswers503WithRetryAfter) {
@@ -385,13 +385,7 @@ TEST_F(GatewayActivatorTest, StopAbortsParkedRequestsAfterTheDrainBound) {
 // pending).
 TEST_F(GatewayActivatorTest, StopEndsTheWaitForAReady) {
   FakeUpstream upstream("never");
-  int pair[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
-  {
-    std::lock_guard lock(mu_);
-    start_ = upstream.endpoint("i1");
-    start_ready_fd_ = pair[0];
-  }
+  StartsWithReadySocket(upstream);
   Limits limits;
   limits.drain_timeout = 200ms;
   Start({}, limits);
@@ -399,7 +393,6 @@ TEST_F(GatewayActivatorTest, StopEndsTheWaitForAReady) {
   ASSERT_TRUE(demanded_.WaitFor());
   gateway_->Stop();
   EXPECT_EQ(parked.get().status, 0);
-  ::close(pair[1]);
 }
 
 }  // namespace

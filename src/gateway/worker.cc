@@ -18,6 +18,10 @@ namespace {
 constexpr std::chrono::milliseconds kAcceptBackoff{10};
 // How long after READY=1 a worker reports it (ReadReady).
 constexpr std::chrono::milliseconds kReadyReportDelay{1};
+// The longest a worker waits for READY=1. An app that does not send it is found by the
+// runtime's probe, the default one at most 50 ms after it listens (runtime/policy.h), so a
+// longer watch would mostly hold a descriptor; one that sends it late loses that much.
+constexpr std::chrono::seconds kReadyWatchMax{10};
 
 void Add(std::uint64_t& sum, const std::atomic<std::uint64_t>& counter) {
   sum += counter.load(std::memory_order_relaxed);
@@ -108,6 +112,7 @@ void Worker::WatchReady(RevisionPtr revision, ColdInstance cold, SteadyTime unti
   if (flags >= 0) {
     ::fcntl(cold.ready_fd, F_SETFL, nonblocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
   }
+  until = std::min(until, ioloop::TurnTime() + kReadyWatchMax);
   ioloop::Spawn(ReadReady(std::move(revision), std::move(cold), until));
 }
 

@@ -104,7 +104,7 @@ class Worker {
   void Register(Session* session) { sessions_.insert(session); }
   // Reads `cold.ready_fd` (owned from now on) until READY=1, then adds the instance to this
   // worker's view of `revision` (which hands it the parked requests) and calls
-  // on_instance_ready. Gives up at `until` (or when the worker stops).
+  // on_instance_ready. Gives up at `until` or after 10 s (or when the worker stops).
   void WatchReady(RevisionPtr revision, ColdInstance cold, SteadyTime until);
   void Unregister(Session* session);
 
