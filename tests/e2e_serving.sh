@@ -93,6 +93,27 @@ expect_eq "no pod was started" 0 "$(pods lazy)"
 expect_eq "its first request is served" "Hello World!" \
   "$(curl -s --max-time 30 -H "Host: lazy.default.example.com" "http://$GATEWAY/")"
 
+log "an app that never sends READY=1, started from zero: the readiness probe finds it"
+# The gateway worker that starts it waits for READY=1 on the standby's own NOTIFY_SOCKET; this
+# app never sends it, so the instance must come through the runtime's TCP probe instead.
+cat >"$WORK/quiet.yaml" <<YAML
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: quiet}
+spec:
+  template:
+    metadata:
+      annotations: {autoscaling.knative.dev/initial-scale: "0"}
+    spec:
+      containers:
+        - image: "$EBB_BIN/helloworld"
+          command: ["/bin/sh", "-c", "unset NOTIFY_SOCKET; exec $EBB_BIN/helloworld"]
+YAML
+K apply -f "$WORK/quiet.yaml" >/dev/null
+check "Ready=True" K wait ksvc/quiet --for=condition=Ready --timeout=30s
+expect_eq "its first request is served" "Hello World!" \
+  "$(curl -s --max-time 30 -H "Host: quiet.default.example.com" "http://$GATEWAY/")"
+
 log "an app that exits at start"
 cat >"$WORK/crash.yaml" <<YAML
 apiVersion: serving.knative.dev/v1
