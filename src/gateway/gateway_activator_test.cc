@@ -42,6 +42,18 @@ class GatewayActivatorTest : public ::testing::Test {
     }
   }
 
+  // Parks a request, then stops the gateway, past its drain bound: the request is closed
+  // without a response.
+  void StopWithAParkedRequest() {
+    Limits limits;
+    limits.drain_timeout = 200ms;
+    Start({}, limits);
+    auto parked = Async();
+    ASSERT_TRUE(demanded_.WaitFor());
+    gateway_->Stop();
+    EXPECT_EQ(parked.get().status, 0);
+  }
+
   // on_demand will start `upstream` as instance i1 of an app that binds its own port: with a
   // ready socket (a datagram socketpair). Returns the app's end, where it sends READY=1.
   int StartsWithReadySocket(const FakeUpstream& upstream) {
@@ -372,13 +384,7 @@ TEST_F(GatewayActivatorTest, StopLetsTheRequestInFlightFinish) {
 }
 
 TEST_F(GatewayActivatorTest, StopAbortsParkedRequestsAfterTheDrainBound) {
-  Limits limits;
-  limits.drain_timeout = 200ms;
-  Start({}, limits);
-  auto parked = Async();
-  ASSERT_TRUE(demanded_.WaitFor());
-  gateway_->Stop();
-  EXPECT_EQ(parked.get().status, 0);  // closed without a response
+  StopWithAParkedRequest();
 }
 
 // A worker waiting for an instance's READY=1 still stops (its loop ends only when nothing is
@@ -386,13 +392,7 @@ TEST_F(GatewayActivatorTest, StopAbortsParkedRequestsAfterTheDrainBound) {
 TEST_F(GatewayActivatorTest, StopEndsTheWaitForAReady) {
   FakeUpstream upstream("never");
   StartsWithReadySocket(upstream);
-  Limits limits;
-  limits.drain_timeout = 200ms;
-  Start({}, limits);
-  auto parked = Async();
-  ASSERT_TRUE(demanded_.WaitFor());
-  gateway_->Stop();
-  EXPECT_EQ(parked.get().status, 0);
+  StopWithAParkedRequest();
 }
 
 }  // namespace
