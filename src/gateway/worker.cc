@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/sd_notify.h"
 #include "common/thread.h"
 #include "gateway/session.h"
 
@@ -116,21 +117,6 @@ void Worker::WatchReady(RevisionPtr revision, ColdInstance cold, SteadyTime unti
   ioloop::Spawn(ReadReady(std::move(revision), std::move(cold), until));
 }
 
-namespace {
-
-// True when an sd_notify datagram (newline-separated VAR=VALUE) has the line READY=1.
-bool SaysReady(std::string_view payload) {
-  while (!payload.empty()) {
-    std::size_t nl = payload.find('\n');
-    if (payload.substr(0, nl) == "READY=1") return true;
-    if (nl == std::string_view::npos) break;
-    payload.remove_prefix(nl + 1);
-  }
-  return false;
-}
-
-}  // namespace
-
 Task<void> Worker::ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime until) {
   Socket socket(*loop_, cold.ready_fd);
   ioloop::Timer give_up(*loop_, [&socket] { socket.Close(); });
@@ -142,7 +128,7 @@ Task<void> Worker::ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime
     ErrorCode ec;
     std::size_t n = co_await socket.Read(datagram, sizeof datagram, ec);
     if (ec) break;  // closed: given up, or the worker stops
-    ready = SaysReady(std::string_view(datagram, n));
+    ready = NotifyPayloadReady(std::string_view(datagram, n));
   }
   ready_watches_.erase(&socket);
   give_up.Cancel();

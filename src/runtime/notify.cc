@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <string_view>
 
 namespace ebb::runtime {
 
@@ -66,21 +67,10 @@ void NotifySocket::OnReadable() {
     if (c == nullptr || c->cmsg_type != SCM_CREDENTIALS) continue;
     ucred cred;
     std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
-    if (!NotifyPayloadReady(std::string(data, static_cast<std::size_t>(n)))) continue;
+    if (!NotifyPayloadReady(std::string_view(data, static_cast<std::size_t>(n)))) continue;
     pid_t pgid = ::getpgid(cred.pid);
     on_ready_(pgid > 0 ? pgid : cred.pid);
   }
-}
-
-bool NotifyPayloadReady(const std::string& payload) {
-  std::size_t start = 0;
-  while (start <= payload.size()) {
-    std::size_t nl = payload.find('\n', start);
-    if (nl == std::string::npos) nl = payload.size();
-    if (payload.compare(start, nl - start, "READY=1") == 0) return true;
-    start = nl + 1;
-  }
-  return false;
 }
 
 }  // namespace ebb::runtime

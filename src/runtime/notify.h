@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "common/sd_notify.h"  // NotifyPayloadReady
 #include "common/status.h"
 #include "runtime/event_loop.h"
 #include "runtime/fd.h"
@@ -40,8 +41,5 @@ class NotifySocket {
 // A new unix datagram socket (close-on-exec; non-blocking if asked) bound to a fresh abstract
 // address, and that address as NOTIFY_SOCKET spells it ("@ebb-notify-<pid>-<n>").
 Result<std::pair<UniqueFd, std::string>> BindNotifyAddress(bool nonblocking);
-
-// True when a notification payload (newline-separated VAR=VALUE) contains READY=1.
-bool NotifyPayloadReady(const std::string& payload);
 
 }  // namespace ebb::runtime
