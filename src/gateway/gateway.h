@@ -93,6 +93,11 @@ struct ColdInstance {
   // the parked request would have timed out, or after 10 s; SetEndpoints publishes the
   // instance anyway once the runtime finds it ready by itself (a probe).
   int ready_fd = -1;
+  // The rest of the start (the caller's bookkeeping of it), which the worker runs once on its
+  // thread at `settle_at`, or sooner: before it reports READY=1 (on_instance_ready), and when
+  // it stops. Until then ebb's other threads leave the CPUs to the starting app. May be empty.
+  std::function<void()> settle;
+  std::chrono::steady_clock::time_point settle_at;
 };
 
 // Load of one revision since the previous Collect (exact: every request passes the gateway).

@@ -78,13 +78,23 @@ class GatewayActivatorTest : public ::testing::Test {
       demands_.push_back(revision + (none_ready ? " cold" : ""));
       demanded_.Notify();
       if (!start_) return std::nullopt;
-      return ColdInstance{*start_, std::exchange(start_ready_fd_, -1)};
+      ColdInstance cold{*start_, std::exchange(start_ready_fd_, -1)};
+      cold.settle = [this] {
+        {
+          std::lock_guard lock(mu_);
+          happened_.push_back("settled");
+        }
+        settled_.Notify();
+      };
+      cold.settle_at = std::chrono::steady_clock::now() + settle_after_;
+      return cold;
     };
     callbacks.on_instance_ready = [this](const std::string& revision, const std::string& id,
                                          std::chrono::steady_clock::time_point) {
       {
         std::lock_guard lock(mu_);
         ready_seen_.push_back(revision + " " + id);
+        happened_.push_back("ready " + id);
       }
       reported_.Notify();
     };
@@ -108,6 +118,10 @@ class GatewayActivatorTest : public ::testing::Test {
     std::lock_guard lock(mu_);
     return demands_;
   }
+  std::vector<std::string> happened() {
+    std::lock_guard lock(mu_);
+    return happened_;
+  }
 
   std::unique_ptr<Gateway> gateway_;
   std::mutex mu_;
@@ -119,6 +133,10 @@ class GatewayActivatorTest : public ::testing::Test {
   std::vector<std::string> ready_seen_;  // on_instance_ready; guarded by mu_
   Signal reported_;                      // on_instance_ready was called
   Signal demanded_;
+  // A start's settle runs this long after on_demand (unless sooner: READY=1, stop).
+  std::chrono::steady_clock::duration settle_after_ = 1h;
+  std::vector<std::string> happened_;  // settles and on_instance_ready, in order; by mu_
+  Signal settled_;
 };
 
 TEST_F(GatewayActivatorTest, ParkedRequestIsReleasedWhenAnInstanceBecomesReady) {
@@ -153,6 +171,40 @@ TEST_F(GatewayActivatorTest, AnInstanceStartedByTheDemandCallbackTakesTheParkedR
   EXPECT_EQ(demands().size(), 1u);
 }
 
+// The rest of a start (ColdInstance::settle) runs on its own time, after the parked request was
+// served by the app started for it.
+TEST_F(GatewayActivatorTest, AStartSettlesWhenItsQuietTimeIsOver) {
+  FakeUpstream upstream("standby");
+  {
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+  }
+  settle_after_ = 300ms;
+  Start({});
+  auto demanded = std::chrono::steady_clock::now();
+  Response r = Fetch(gateway_->address(), Get(kHost));
+  EXPECT_EQ(r.status, 200);
+  if (std::chrono::steady_clock::now() < demanded + 300ms) {
+    EXPECT_TRUE(happened().empty());
+  }
+  ASSERT_TRUE(settled_.WaitFor());
+  EXPECT_GE(std::chrono::steady_clock::now(), demanded + 300ms);
+  EXPECT_EQ(happened(), std::vector<std::string>{"settled"});
+}
+
+TEST_F(GatewayActivatorTest, StopSettlesAStartThatHasNotSettledYet) {
+  FakeUpstream upstream("standby");
+  {
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+  }
+  Start({});
+  EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).status, 200);
+  EXPECT_TRUE(happened().empty());  // an hour to go
+  gateway_->Stop();
+  EXPECT_EQ(happened(), std::vector<std::string>{"settled"});
+}
+
 // A cold start of an app that binds its own port: the demand callback also returns the socket
 // the app's READY=1 (sd_notify) arrives on. The worker reads it and sends the parked request
 // then, without SetEndpoints; other notifications do not release it.
@@ -178,6 +230,8 @@ TEST_F(GatewayActivatorTest, AnInstanceThatBindsItsPortTakesTheParkedRequestOnIt
     std::lock_guard lock(mu_);
     EXPECT_EQ(ready_seen_, std::vector<std::string>{std::string(kRevision) + " i1"});
   }
+  // The start settled first, well before its time (an hour).
+  EXPECT_EQ(happened(), (std::vector<std::string>{"settled", "ready i1"}));
 }
 
 // Without READY=1 the worker gives up with the parked request, and the instance arrives the
@@ -393,6 +447,7 @@ TEST_F(GatewayActivatorTest, StopEndsTheWaitForAReady) {
   FakeUpstream upstream("never");
   StartsWithReadySocket(upstream);
   StopWithAParkedRequest();
+  EXPECT_EQ(happened(), std::vector<std::string>{"settled"});
 }
 
 }  // namespace

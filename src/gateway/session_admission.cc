@@ -115,7 +115,8 @@ Task<InstancePtr> Session::Park() {
 // this worker knows no ready instance, may start one here. One that accepts connections
 // already (socket activation) is this worker's at once (the parked request is handed to it);
 // one that binds its own port is once its READY=1 has come (Worker::WatchReady). The other
-// workers learn of it through SetEndpoints once the runtime reports it.
+// workers learn of it through SetEndpoints once the runtime reports it. The rest of the start
+// (ColdInstance::settle) waits while the app starts.
 void Session::Demand() {
   const auto& on_demand = worker_.callbacks().on_demand;
   if (!on_demand) return;
@@ -125,6 +126,7 @@ void Session::Demand() {
   if (cold->ready_fd >= 0) {
     return worker_.WatchReady(revision_, std::move(*cold), RequestDeadline());
   }
+  worker_.SettleLater(std::move(cold->settle), cold->settle_at);
   const Endpoint& started = cold->endpoint;
   auto instance = std::make_shared<Instance>(started.id, started.host, started.port);
   if (instance->address_size == 0) return;  // not numeric: wait for SetEndpoints

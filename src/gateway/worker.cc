@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <functional>
 #include <string_view>
+#include <utility>
 
 #include "common/sd_notify.h"
 #include "common/thread.h"
@@ -121,6 +123,11 @@ Task<void> Worker::ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime
   Socket socket(*loop_, cold.ready_fd);
   ioloop::Timer give_up(*loop_, [&socket] { socket.Close(); });
   give_up.Arm(until);
+  auto settle = [&cold] {
+    if (cold.settle) std::exchange(cold.settle, nullptr)();
+  };
+  ioloop::Timer settle_at(*loop_, settle);
+  settle_at.Arm(cold.settle_at);
   ready_watches_.insert(&socket);
   bool ready = false;
   while (!ready) {
@@ -132,24 +139,42 @@ Task<void> Worker::ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime
   }
   ready_watches_.erase(&socket);
   give_up.Cancel();
-  if (!ready) co_return;
   SteadyTime at = ioloop::TurnTime();
   auto instance =
       std::make_shared<Instance>(cold.endpoint.id, cold.endpoint.host, cold.endpoint.port);
-  if (instance->address_size == 0) co_return;  // not numeric: SetEndpoints will bring it
+  if (!ready || instance->address_size == 0) {  // not numeric: SetEndpoints will bring it
+    settle();
+    co_return;
+  }
   revision->view(index_).instances = revision->AddInstance(std::move(instance), at);
-  if (!callbacks_.on_instance_ready) co_return;
   // The report waits until the parked requests are on their way: it wakes the runtime's
   // thread, and on a virtual machine whose idle vCPU is halted the waker pays for that
   // wake-up (~100 us traced inside the eventfd write), which would come between READY=1 and
-  // the connect to the app. The ready time reported is still `at`.
-  ioloop::Event waited(*loop_);
-  ioloop::Timer wait(*loop_, [&waited] { waited.Notify(); });
-  wait.Arm(at + kReadyReportDelay);
-  ready_reports_.insert(&waited);
-  co_await waited.Wait();
-  ready_reports_.erase(&waited);
-  callbacks_.on_instance_ready(revision->key(), cold.endpoint.id, at);
+  // the connect to the app. The ready time reported is still `at`. The start settles first
+  // (the runtime learns of an instance before it hears that it is ready).
+  co_await Delay(at + kReadyReportDelay);
+  settle();
+  if (callbacks_.on_instance_ready) {
+    callbacks_.on_instance_ready(revision->key(), cold.endpoint.id, at);
+  }
+}
+
+void Worker::SettleLater(std::function<void()> settle, SteadyTime at) {
+  if (settle) ioloop::Spawn(Settle(std::move(settle), at));
+}
+
+Task<void> Worker::Settle(std::function<void()> settle, SteadyTime at) {
+  co_await Delay(at);
+  settle();
+}
+
+Task<void> Worker::Delay(SteadyTime at) {
+  ioloop::Event due(*loop_);
+  ioloop::Timer timer(*loop_, [&due] { due.Notify(); });
+  timer.Arm(at);
+  delays_.insert(&due);
+  co_await due.Wait();
+  delays_.erase(&due);
 }
 
 void Worker::BeginStop(std::promise<void> drained) {
@@ -167,7 +192,7 @@ void Worker::ForceStop() {
   for (Session* session : sessions) session->Abort();
   // Each ReadReady returns (a loop's timers do not hold its Run).
   for (Socket* watch : ready_watches_) watch->Close();
-  for (ioloop::Event* report : ready_reports_) report->Notify();
+  for (ioloop::Event* delay : delays_) delay->Notify();
   acceptor_.Close();
   pool_.Clear();
   loop_->Stop();  // Run() returns once the aborted sessions have unwound

@@ -106,11 +106,16 @@ class Worker {
   // worker's view of `revision` (which hands it the parked requests) and calls
   // on_instance_ready. Gives up at `until` or after 10 s (or when the worker stops).
   void WatchReady(RevisionPtr revision, ColdInstance cold, SteadyTime until);
+  // Runs `settle` at `at` (or when the worker stops). For a cold start without a ready_fd.
+  void SettleLater(std::function<void()> settle, SteadyTime at);
   void Unregister(Session* session);
 
  private:
   Task<void> AcceptLoop();
   Task<void> ReadReady(RevisionPtr revision, ColdInstance cold, SteadyTime until);
+  Task<void> Settle(std::function<void()> settle, SteadyTime at);
+  // Waits until `at` unless the worker stops first (ForceStop).
+  Task<void> Delay(SteadyTime at);
   void CheckDrained();
 
   const int index_;
@@ -122,7 +127,7 @@ class Worker {
   // Declared before loop_ so that sessions destroyed with the loop can still unregister.
   std::unordered_set<Session*> sessions_;  // worker thread only
   std::unordered_set<Socket*> ready_watches_;         // worker thread only (ReadReady)
-  std::unordered_set<ioloop::Event*> ready_reports_;  // worker thread only (ReadReady)
+  std::unordered_set<ioloop::Event*> delays_;         // worker thread only (Delay)
   std::optional<std::promise<void>> drained_;
   std::atomic<bool> stopping_{false};
 

@@ -121,10 +121,8 @@ void Runtime::PrepareThisThreadForStarts() { LoopHost::PrepareThisThread(); }
 Runtime::ColdStart Runtime::StartFromZero(const std::string& key) {
   std::shared_ptr<Standby> standby = standbys_->Take(key);
   if (!standby || !standby->Fire()) return {};
-  // Queued even when the start failed: the supervisor reports the failure and retries. Once
-  // stopped, Shutdown has withdrawn (and so adopted) the standby already.
-  Queue([this, key, standby] { supervisor_->Fired(key, standby.get()); });
   ColdStart out;
+  out.fired = standby;
   out.started = standby->started();
   if (!out.started) return out;
   InstanceInfo info{standby->id(), standby->pod(), "127.0.0.1", standby->port(), {}};
@@ -135,6 +133,12 @@ Runtime::ColdStart Runtime::StartFromZero(const std::string& key) {
     out.ready_socket = std::move(ready);
   }
   return out;
+}
+
+void Runtime::Adopt(const std::string& key, std::shared_ptr<Standby> fired) {
+  // Also when the start failed: the supervisor reports the failure and retries. Once stopped,
+  // Shutdown has withdrawn (and so adopted) the standby already.
+  if (fired) Queue([this, key, fired] { supervisor_->Fired(key, fired.get()); });
 }
 
 void Runtime::ReportReady(const std::string& key, const std::string& pod,

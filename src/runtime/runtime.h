@@ -44,6 +44,7 @@ class EventLoop;
 class InstanceTracker;
 class LoopHost;
 class NotifySocket;
+class Standby;
 class StandbyBoard;
 class Supervisor;
 
@@ -86,7 +87,8 @@ class Runtime {
   // Any thread (a gateway worker whose request found the revision at zero): starts the
   // revision's standby instance on the calling thread, a clone that blocks it for a few
   // hundred microseconds, instead of waiting for the runtime thread (standby.h). The runtime
-  // then adopts the process, wanting at least one instance until the next Scale.
+  // adopts the process when told (Adopt) or at the next Scale that wants any instance, and
+  // wants at least one instance until the next Scale.
   struct ColdStart {
     bool started = false;  // a process was started
     // The instance when it accepts connections already (socket activation); otherwise it is
@@ -98,10 +100,17 @@ class Runtime {
     // (so it does anyway, from a readiness probe, if the app never sends READY=1).
     std::optional<InstanceInfo> starting;
     UniqueFd ready_socket;
+    // The standby that was fired (also when its start failed), for Adopt. Null if none was.
+    std::shared_ptr<Standby> fired;
   };
   // Nothing started when the revision has no standby: it is not at zero, or it cannot start
   // (then Scale reports why).
   ColdStart StartFromZero(const std::string& key);
+  // Any thread, once for each ColdStart::fired, before ReportReady: the runtime takes over
+  // the start, adopting the process (or reporting why it failed to start, and retrying), and
+  // watches and probes it from then on. Until then nothing on the runtime thread runs for it,
+  // which leaves the CPUs to the starting app for as long as the caller waits.
+  void Adopt(const std::string& key, std::shared_ptr<Standby> fired);
   // Any thread: the app of the instance named `pod` (ColdStart::starting) sent READY=1 at
   // `at`. It is marked ready (on_ready) unless it is no longer starting.
   void ReportReady(const std::string& key, const std::string& pod,

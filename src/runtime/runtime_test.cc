@@ -185,6 +185,16 @@ class RuntimeTest : public ::testing::Test {
     return static_cast<int>(std::count_if(events_.begin(), events_.end(),
                                           [&](const Event& e) { return e.kind == kind; }));
   }
+  // Starts kKey's standby once the runtime thread has armed it (up to 20 s).
+  Runtime::ColdStart StartFromZero() {
+    Runtime::ColdStart cold;
+    auto deadline = std::chrono::steady_clock::now() + seconds(20);
+    while (!(cold = rt_->StartFromZero(kKey)).started &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+    return cold;
+  }
   // Follows the only pod's log until it contains `text`.
   std::string WaitForLog(const std::string& text) {
     std::string pod = rt_->Pods().at(0)["metadata"]["name"];
@@ -248,12 +258,7 @@ TEST_F(RuntimeTest, ReadyOnNotifySocketFromTheAppOrAProcessItStarted) {
 TEST_F(RuntimeTest, AStandbyStartedFromZeroHandsItsReadySocketToTheCaller) {
   Start();
   rt_->SetRevision(kKey, Revision(Python(kNotifier)));
-  Runtime::ColdStart cold;
-  auto deadline = std::chrono::steady_clock::now() + seconds(20);
-  while (!(cold = rt_->StartFromZero(kKey)).started &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(1));  // until the runtime thread has armed it
-  }
+  Runtime::ColdStart cold = StartFromZero();
   ASSERT_TRUE(cold.started);
   EXPECT_FALSE(cold.accepting);
   ASSERT_TRUE(cold.starting);
@@ -266,10 +271,39 @@ TEST_F(RuntimeTest, AStandbyStartedFromZeroHandsItsReadySocketToTheCaller) {
   EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)), "READY=1");
   EXPECT_EQ(Count("ready"), 0);
   auto read_at = std::chrono::steady_clock::now();
+  rt_->Adopt(kKey, cold.fired);
   rt_->ReportReady(kKey, cold.starting->pod, read_at);
   Event ready = WaitFor("ready");
   EXPECT_EQ(ready.id, cold.starting->id);
   EXPECT_EQ(ready.port, cold.starting->port);
+}
+
+// The runtime takes a start from zero over when told (Adopt): until then it neither lists nor
+// probes the process, so that the caller can leave the CPUs to the starting app.
+TEST_F(RuntimeTest, AStartFromZeroIsTheRuntimesOnceAdopted) {
+  Start();
+  rt_->SetRevision(kKey, Revision(Python(kServer), Activated()));
+  Runtime::ColdStart cold = StartFromZero();
+  ASSERT_TRUE(cold.started);
+  ASSERT_TRUE(cold.accepting);
+  EXPECT_TRUE(rt_->Pods().empty());  // Pods runs on the runtime thread, after what was queued
+  rt_->Adopt(kKey, cold.fired);
+  ASSERT_EQ(rt_->Pods().size(), 1u);
+  EXPECT_EQ(WaitFor("ready").id, cold.accepting->id);
+}
+
+// A Scale that comes before Adopt takes the fired process as the instance it wants instead of
+// starting another; the late Adopt changes nothing.
+TEST_F(RuntimeTest, AScaleBeforeAdoptCountsTheStartFromZero) {
+  Start();
+  rt_->SetRevision(kKey, Revision(Python(kServer), Activated()));
+  Runtime::ColdStart cold = StartFromZero();
+  ASSERT_TRUE(cold.started);
+  rt_->Scale(kKey, 1);
+  rt_->Adopt(kKey, cold.fired);
+  std::vector<json> pods = rt_->Pods();
+  ASSERT_EQ(pods.size(), 1u);
+  EXPECT_EQ(pods[0]["metadata"]["name"], cold.accepting->pod);
 }
 
 TEST_F(RuntimeTest, ExecReadinessProbeRunsInTheWorkingDir) {

@@ -554,7 +554,7 @@ class StandbyTest : public SupervisorTest {
  protected:
   StandbyTest() { Make(/*drain=*/true, &board); }
 
-  // Fires the armed standby the way Runtime::StartFromZero does, then reports it.
+  // Fires the armed standby the way Runtime::StartFromZero and Adopt do, then reports it.
   std::shared_ptr<Standby> FireAndReport() {
     std::shared_ptr<Standby> standby = board.Take(kKey);
     EXPECT_TRUE(standby);
