@@ -156,12 +156,15 @@ Status ServingPlane::StartComponents(const Options& options) {
     // tells the runtime how many to keep.
     runtime::Runtime::ColdStart cold;
     if (none_ready) cold = runtime_->StartFromZero(key);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      NoteDemand(key, parked);  // now: the first byte may come before the settle
+    }
     // The runtime adopts the process first: the decision's Scale then counts it.
-    auto settle = [this, key, parked, started = cold.started, fired = std::move(cold.fired)] {
+    auto settle = [this, key, started = cold.started, fired = std::move(cold.fired)] {
       runtime_->Adopt(key, fired);
-      RunHere([this, key, parked, started] {
+      RunHere([this, key, started] {
         std::lock_guard<std::mutex> lock(mu_);
-        NoteDemand(key, parked);
         auto d = autoscaler_.Poke(key, clock_.Steady());
         bool scaled = d && Apply(key, *d);
         // Without a decision the runtime still hears the plane's count, which ends a process
