@@ -190,7 +190,8 @@ void Worker::BeginStop(std::promise<void> drained) {
 void Worker::ForceStop() {
   std::vector<Session*> sessions(sessions_.begin(), sessions_.end());
   for (Session* session : sessions) session->Abort();
-  // Each ReadReady returns (a loop's timers do not hold its Run).
+  // Each ReadReady and each Delay returns, and so every start settles (a loop's timers do not
+  // hold its Run).
   for (Socket* watch : ready_watches_) watch->Close();
   for (ioloop::Event* delay : delays_) delay->Notify();
   acceptor_.Close();
