@@ -14,6 +14,7 @@ Prints the table; writes the raw samples as TSV when --raw is given.
 import argparse
 import http.client
 import json
+import math
 import random
 import socket
 import ssl
@@ -138,9 +139,13 @@ class IdleConnections:
 
 
 def pct(values, p):
-    """Nearest-rank percentile."""
+    """Nearest-rank percentile: the smallest value with at least p% of them at or below it.
+
+    Until session 14 the rank was round(p/100 * n + 0.5), and Python rounds 99.5 to 100: the
+    p99 of 100 trials was their maximum.
+    """
     v = sorted(values)
-    k = max(0, min(len(v) - 1, int(round(p / 100 * len(v) + 0.5)) - 1))
+    k = max(0, min(len(v) - 1, math.ceil(p * len(v) / 100) - 1))
     return v[k]
 
 
