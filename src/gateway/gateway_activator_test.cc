@@ -54,6 +54,13 @@ class GatewayActivatorTest : public ::testing::Test {
     EXPECT_EQ(parked.get().status, 0);
   }
 
+  // on_demand will start `upstream` as instance i1 that accepts connections already (socket
+  // activation).
+  void StartsAccepting(const FakeUpstream& upstream) {
+    std::lock_guard lock(mu_);
+    start_ = upstream.endpoint("i1");
+  }
+
   // on_demand will start `upstream` as instance i1 of an app that binds its own port: with a
   // ready socket (a datagram socketpair). Returns the app's end, where it sends READY=1.
   int StartsWithReadySocket(const FakeUpstream& upstream) {
@@ -156,10 +163,7 @@ TEST_F(GatewayActivatorTest, ParkedRequestIsReleasedWhenAnInstanceBecomesReady) 
 // already (socket activation), and the parked request goes to it without SetEndpoints.
 TEST_F(GatewayActivatorTest, AnInstanceStartedByTheDemandCallbackTakesTheParkedRequest) {
   FakeUpstream upstream("standby");
-  {
-    std::lock_guard lock(mu_);
-    start_ = upstream.endpoint("i1");
-  }
+  StartsAccepting(upstream);
   Start({});
   Response r = Fetch(gateway_->address(), Get(kHost));
   EXPECT_EQ(r.status, 200);
@@ -175,10 +179,7 @@ TEST_F(GatewayActivatorTest, AnInstanceStartedByTheDemandCallbackTakesTheParkedR
 // served by the app started for it.
 TEST_F(GatewayActivatorTest, AStartSettlesWhenItsQuietTimeIsOver) {
   FakeUpstream upstream("standby");
-  {
-    std::lock_guard lock(mu_);
-    start_ = upstream.endpoint("i1");
-  }
+  StartsAccepting(upstream);
   settle_after_ = 300ms;
   Start({});
   auto demanded = std::chrono::steady_clock::now();
@@ -194,10 +195,7 @@ TEST_F(GatewayActivatorTest, AStartSettlesWhenItsQuietTimeIsOver) {
 
 TEST_F(GatewayActivatorTest, StopSettlesAStartThatHasNotSettledYet) {
   FakeUpstream upstream("standby");
-  {
-    std::lock_guard lock(mu_);
-    start_ = upstream.endpoint("i1");
-  }
+  StartsAccepting(upstream);
   Start({});
   EXPECT_EQ(Fetch(gateway_->address(), Get(kHost)).status, 200);
   EXPECT_TRUE(happened().empty());  // an hour to go
