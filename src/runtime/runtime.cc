@@ -129,8 +129,7 @@ Runtime::ColdStart Runtime::StartFromZero(const std::string& key) {
   if (standby->socket_activation()) {
     out.accepting = std::move(info);
   } else if (UniqueFd ready = standby->TakeReadySocket(); ready.valid()) {
-    out.starting = std::move(info);
-    out.ready_socket = std::move(ready);
+    out.starting = ColdStart::Starting{std::move(info), std::move(ready)};
   }
   return out;
 }

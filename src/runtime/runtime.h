@@ -96,10 +96,13 @@ class Runtime {
     std::optional<InstanceInfo> accepting;
     // An app that binds its own port: the instance, and the socket its READY=1 reaches (the
     // start's own NOTIFY_SOCKET), for the caller to read. Whoever reads READY=1 there tells
-    // ReportReady. Invalid when the standby had none: on_ready reports the instance as usual
-    // (so it does anyway, from a readiness probe, if the app never sends READY=1).
-    std::optional<InstanceInfo> starting;
-    UniqueFd ready_socket;
+    // ReportReady. Empty when the standby had no such socket: on_ready reports the instance as
+    // usual (so it does anyway, from a readiness probe, if the app never sends READY=1).
+    struct Starting {
+      InstanceInfo instance;
+      UniqueFd ready_socket;
+    };
+    std::optional<Starting> starting;
     // The standby that was fired (also when its start failed), for Adopt. Null if none was.
     std::shared_ptr<Standby> fired;
   };

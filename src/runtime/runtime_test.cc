@@ -262,20 +262,20 @@ TEST_F(RuntimeTest, AStandbyStartedFromZeroHandsItsReadySocketToTheCaller) {
   ASSERT_TRUE(cold.started);
   EXPECT_FALSE(cold.accepting);
   ASSERT_TRUE(cold.starting);
-  ASSERT_TRUE(cold.ready_socket.valid());
+  ASSERT_TRUE(cold.starting->ready_socket.valid());
   timeval tv{20, 0};
-  ::setsockopt(cold.ready_socket.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(cold.starting->ready_socket.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   char buf[64];
-  ssize_t n = ::recv(cold.ready_socket.get(), buf, sizeof buf, 0);
+  ssize_t n = ::recv(cold.starting->ready_socket.get(), buf, sizeof buf, 0);
   ASSERT_GT(n, 0) << std::strerror(errno);
   EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)), "READY=1");
   EXPECT_EQ(Count("ready"), 0);
   auto read_at = std::chrono::steady_clock::now();
   rt_->Adopt(kKey, cold.fired);
-  rt_->ReportReady(kKey, cold.starting->pod, read_at);
+  rt_->ReportReady(kKey, cold.starting->instance.pod, read_at);
   Event ready = WaitFor("ready");
-  EXPECT_EQ(ready.id, cold.starting->id);
-  EXPECT_EQ(ready.port, cold.starting->port);
+  EXPECT_EQ(ready.id, cold.starting->instance.id);
+  EXPECT_EQ(ready.port, cold.starting->instance.port);
 }
 
 // The runtime takes a start from zero over when told (Adopt): until then it neither lists nor

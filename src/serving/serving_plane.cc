@@ -179,10 +179,10 @@ Status ServingPlane::StartComponents(const Options& options) {
     if (cold.accepting) {
       out.emplace(gateway::ColdInstance{
           {cold.accepting->pod, cold.accepting->host, cold.accepting->port}, -1});
-    } else if (cold.starting && cold.ready_socket.valid()) {
-      out.emplace(
-          gateway::ColdInstance{{cold.starting->pod, cold.starting->host, cold.starting->port},
-                                cold.ready_socket.release()});
+    } else if (cold.starting) {
+      const runtime::InstanceInfo& started = cold.starting->instance;
+      out.emplace(gateway::ColdInstance{{started.pod, started.host, started.port},
+                                        cold.starting->ready_socket.release()});
     }
     if (!out) {
       settle();
